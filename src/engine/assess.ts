@@ -1,0 +1,253 @@
+/**
+ * One vertebral level's findings in, one Assessment out (CLINICAL-SPEC sections 2-3). Pure: no I/O,
+ * no clock, no randomness; identical input gives identical output.
+ */
+import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
+import type {
+  Assessment,
+  Caveat,
+  Category,
+  Direction,
+  EvidenceItem,
+  KeyDiscriminator,
+  LevelInput,
+  Outcome,
+  PretestBasis,
+  SetAsideItem,
+  WhatIf,
+} from './assessment.js';
+import { MRI_SIGNS, SIGNS, type Finding, type Sign } from './finding.js';
+import { constellation, g4Safeguard } from './key-discriminators.js';
+import { adcBand, adcLikelihood, rowLikelihood, type AdcBand } from './likelihood.js';
+import { normaliseFindings } from './normalise.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings.js';
+import { ENGINE_VERSION } from './version.js';
+
+const ALWAYS: readonly Caveat[] = [
+  'biopsy-reference-standard',
+  'single-centre-study',
+  'independence-assumption',
+];
+
+function direction(lr: number): Direction {
+  return lr > 1 ? 'malignant' : lr < 1 ? 'benign' : 'neutral';
+}
+
+function pretestOf(
+  settings: EngineSettings,
+  knownCancerHistory: boolean,
+): { probability: number; basis: PretestBasis } {
+  // A known cancer history raises the pre-test probability; it never lowers a site's own figure.
+  if (
+    knownCancerHistory &&
+    settings.cancerHistoryPretestProbability > settings.pretestProbability
+  ) {
+    return { probability: settings.cancerHistoryPretestProbability, basis: 'cancer-history' };
+  }
+  const basis =
+    settings.pretestProbability === DEFAULT_ENGINE_SETTINGS.pretestProbability
+      ? 'study-cohort'
+      : 'site-setting';
+  return { probability: settings.pretestProbability, basis };
+}
+
+function categoryOf(p: number, settings: EngineSettings): Category {
+  if (p >= settings.malignantThreshold) return 'malignant-favoured';
+  if (p <= settings.benignThreshold) return 'benign-favoured';
+  return 'indeterminate';
+}
+
+/** The probability and category of a set of findings, without what-ifs. */
+function evaluate(
+  bySign: ReadonlyMap<Sign, Finding>,
+  settings: EngineSettings,
+  pretestProbability: number,
+) {
+  const evidence: EvidenceItem[] = [];
+  const setAside: SetAsideItem[] = [];
+  const adcFinding = bySign.get('adc');
+  const band: AdcBand | undefined =
+    adcFinding && typeof adcFinding.value === 'number'
+      ? adcBand(adcFinding.value, settings.adc)
+      : undefined;
+  const safeguard = g4Safeguard(bySign, band);
+  const mriSignsPresent = adcFinding !== undefined || MRI_SIGNS.some((s) => bySign.has(s));
+
+  let logOdds = Math.log(pretestProbability / (1 - pretestProbability));
+  for (const sign of SIGNS) {
+    const finding = bySign.get(sign);
+    if (finding === undefined) continue;
+    if (sign === 'dwi-signal' && !settings.useDwi) {
+      setAside.push({ finding, sign, reason: 'dwi-disabled' });
+      continue;
+    }
+    if (sign === 'mri-impression' && mriSignsPresent) {
+      setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
+      continue;
+    }
+    if (sign === 'adc-reference') {
+      setAside.push({ finding, sign, reason: 'no-published-weight' });
+      continue;
+    }
+    const row =
+      sign === 'adc' && band !== undefined
+        ? adcLikelihood(band, settings.adc)
+        : rowLikelihood(sign, finding.value as string | boolean);
+    if (row === undefined) continue; // unreachable: normalise admits only values with a row
+    if (sign === 'lesion-extent' && finding.value === 'G4' && safeguard.status === 'applied') {
+      evidence.push({
+        sign,
+        finding,
+        lr: 1,
+        direction: 'neutral',
+        source: row.source,
+        neutralisedBySafeguard: { tableLr: row.lr },
+      });
+      continue;
+    }
+    logOdds += Math.log(row.lr);
+    evidence.push({ sign, finding, lr: row.lr, direction: direction(row.lr), source: row.source });
+  }
+
+  // Summing logs keeps the product of many LRs finite; clamp so P stays a number.
+  const probabilityMalignant = 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, logOdds))));
+  const probabilityCategory = categoryOf(probabilityMalignant, settings);
+  const keys = constellation(bySign, settings.useDwi);
+  const limitedBy: ('constellation-rule' | 'g4-safeguard')[] = [];
+  let category = probabilityCategory;
+  if (!keys.met && category !== 'indeterminate') {
+    limitedBy.push('constellation-rule');
+    category = 'indeterminate';
+  }
+  if (safeguard.status === 'applied' && probabilityCategory === 'malignant-favoured') {
+    limitedBy.push('g4-safeguard');
+    category = 'indeterminate';
+  }
+  return {
+    category,
+    probabilityMalignant,
+    probabilityCategory,
+    limitedBy,
+    evidence,
+    setAside,
+    safeguard,
+    keys,
+    band,
+  };
+}
+
+/**
+ * The findings assumed on each side for a missing key discriminator. For diffusion, ADC (the
+ * discriminator the paper and the safeguard use): the cut-off itself is in the benign range, and
+ * any value below it gives the same band, so half the cut-off stands for "below"; the number is
+ * never shown, only the band.
+ */
+function whatIfFindings(
+  d: KeyDiscriminator,
+  settings: EngineSettings,
+): [Finding, string, Finding, string] {
+  switch (d) {
+    case 'pedicle':
+      return [
+        { sign: d, value: 'preserved' },
+        'pedicle preserved',
+        { sign: d, value: 'destroyed' },
+        'pedicle destroyed',
+      ];
+    case 'paravertebral-soft-tissue':
+      return [
+        { sign: d, value: false },
+        'no paravertebral soft tissue',
+        { sign: d, value: true },
+        'paravertebral soft tissue involved',
+      ];
+    case 'enhancement-pattern':
+      return [
+        { sign: d, value: 'flocculent' },
+        'flocculent enhancement',
+        { sign: d, value: 'nodular' },
+        'nodular enhancement',
+      ];
+    case 'diffusion':
+      return [
+        { sign: 'adc', value: settings.adc.cutoff },
+        `ADC >= ${settings.adc.cutoff} x10^-3 mm2/s`,
+        { sign: 'adc', value: settings.adc.cutoff / 2 },
+        `ADC < ${settings.adc.cutoff} x10^-3 mm2/s`,
+      ];
+  }
+}
+
+function outcomeWith(
+  bySign: ReadonlyMap<Sign, Finding>,
+  added: Finding,
+  settings: EngineSettings,
+  pretest: number,
+): Outcome {
+  const next = new Map(bySign);
+  next.set(added.sign, added);
+  const r = evaluate(next, settings, pretest);
+  return { category: r.category, probabilityMalignant: r.probabilityMalignant };
+}
+
+/**
+ * Assesses one vertebral level.
+ * @see CLINICAL-SPEC.md sections 2 (evidence), 3 (combining and deciding), 5 (ADC, pre-test).
+ */
+export function assessLevel(
+  input: LevelInput,
+  settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
+): Assessment {
+  const normalised = normaliseFindings(input?.findings);
+  const pretest = pretestOf(settings, input?.knownCancerHistory === true);
+  const r = evaluate(normalised.bySign, settings, pretest.probability);
+
+  const whatIf: WhatIf[] = r.keys.missing.map((discriminator) => {
+    const [benign, benignLabel, malignant, malignantLabel] = whatIfFindings(
+      discriminator,
+      settings,
+    );
+    return {
+      discriminator,
+      ifBenignFinding: benignLabel,
+      ifBenign: outcomeWith(normalised.bySign, benign, settings, pretest.probability),
+      ifMalignantFinding: malignantLabel,
+      ifMalignant: outcomeWith(normalised.bySign, malignant, settings, pretest.probability),
+    };
+  });
+
+  const caveats: Caveat[] = [...ALWAYS];
+  if (r.evidence.some((e) => e.sign === 'dwi-signal')) caveats.push('dwi-direction-tension');
+  if (r.band !== undefined) caveats.push('adc-protocol-dependent');
+
+  const adcValue = normalised.bySign.get('adc')?.value;
+  const reference = normalised.bySign.get('adc-reference')?.value;
+  const adc =
+    typeof adcValue === 'number' && r.band !== undefined
+      ? {
+          value: adcValue,
+          band: r.band,
+          cutoff: settings.adc.cutoff,
+          sourceId: settings.adc.source,
+          ...(typeof reference === 'number' ? { referenceRatio: adcValue / reference } : {}),
+        }
+      : undefined;
+
+  return {
+    category: r.category,
+    probabilityMalignant: r.probabilityMalignant,
+    probabilityCategory: r.probabilityCategory,
+    limitedBy: r.limitedBy,
+    pretest,
+    evidence: r.evidence,
+    setAside: [...normalised.setAside, ...r.setAside],
+    safeguard: r.safeguard,
+    constellation: r.keys,
+    missingKeyDiscriminators: r.keys.missing,
+    whatIf,
+    ...(adc ? { adc } : {}),
+    caveats,
+    knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
+    engineVersion: ENGINE_VERSION,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * What the engine says about one vertebral level (CLINICAL-SPEC sections 3 and 4): a category, a
+ * probability, and everything a clinician needs to check it line by line.
+ */
+import type { Finding, Sign } from './finding.js';
+import type { AdcBand, EvidenceSource } from './likelihood.js';
+
+/** The three categories of CLINICAL-SPEC section 3; public contract names. */
+export type Category = 'malignant-favoured' | 'benign-favoured' | 'indeterminate';
+
+/** The four key discriminators of the constellation rule (CLINICAL-SPEC section 3). */
+export type KeyDiscriminator =
+  'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'diffusion';
+
+export type Direction = 'malignant' | 'benign' | 'neutral';
+
+/** A piece of evidence multiplied into the odds. */
+export interface EvidenceItem {
+  readonly sign: Sign;
+  readonly finding: Finding;
+  readonly lr: number;
+  readonly direction: Direction;
+  readonly source: EvidenceSource;
+  /** Set when the G4 safeguard set this LR to 1; holds the LR the paper's counts give. */
+  readonly neutralisedBySafeguard?: { readonly tableLr: number };
+}
+
+export type SetAsideReason =
+  /** DWI dropped by the site's setting (the DWI direction tension). */
+  | 'dwi-disabled'
+  /** The reader's MRI impression when MRI signs or ADC are present (they carry that information). */
+  | 'mri-impression-superseded'
+  /** The ADC of a normal vertebra: shown as a ratio, no weight (no published cut-off). */
+  | 'no-published-weight'
+  /** A second finding for a sign already given: the caller must resolve duplicates. */
+  | 'duplicate-sign'
+  /** Not a sign or value of the input contract. */
+  | 'invalid-finding';
+
+/** A finding that was looked at but not multiplied in, and why. */
+export interface SetAsideItem {
+  readonly finding: unknown;
+  readonly sign?: Sign;
+  readonly reason: SetAsideReason;
+}
+
+export type SafeguardState = 'favours-benign' | 'favours-malignant' | 'unknown';
+export type SafeguardDiscriminator =
+  'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'adc';
+
+/** The G4 safeguard's verdict (CLINICAL-SPEC section 3). */
+export type SafeguardVerdict =
+  | { readonly status: 'not-applicable' }
+  | {
+      readonly status: 'applied' | 'not-applied';
+      readonly discriminators: readonly {
+        readonly discriminator: SafeguardDiscriminator;
+        readonly state: SafeguardState;
+      }[];
+      readonly favoursBenign: number;
+      readonly favoursMalignant: number;
+      /** Discriminators to obtain before a G4 lesion is called malignant. */
+      readonly toObtain: readonly SafeguardDiscriminator[];
+    };
+
+export interface Outcome {
+  readonly category: Category;
+  readonly probabilityMalignant: number;
+}
+
+/** What one missing key discriminator would change, alone, if it came back either way. */
+export interface WhatIf {
+  readonly discriminator: KeyDiscriminator;
+  /** The value assumed for each side, e.g. "pedicle preserved" / "ADC >= 0.89". */
+  readonly ifBenignFinding: string;
+  readonly ifBenign: Outcome;
+  readonly ifMalignantFinding: string;
+  readonly ifMalignant: Outcome;
+}
+
+export type PretestBasis = 'study-cohort' | 'site-setting' | 'cancer-history';
+
+export type Caveat =
+  | 'biopsy-reference-standard'
+  | 'single-centre-study'
+  | 'independence-assumption'
+  | 'dwi-direction-tension'
+  | 'adc-protocol-dependent';
+
+export interface Assessment {
+  readonly category: Category;
+  readonly probabilityMalignant: number;
+  /** The category P(malignant) alone would give, before the constellation rule and safeguard. */
+  readonly probabilityCategory: Category;
+  /** Which rules held the category back from `probabilityCategory`. */
+  readonly limitedBy: readonly ('constellation-rule' | 'g4-safeguard')[];
+  readonly pretest: { readonly probability: number; readonly basis: PretestBasis };
+  readonly evidence: readonly EvidenceItem[];
+  readonly setAside: readonly SetAsideItem[];
+  readonly safeguard: SafeguardVerdict;
+  readonly constellation: {
+    readonly known: readonly KeyDiscriminator[];
+    readonly missing: readonly KeyDiscriminator[];
+    readonly required: number;
+    readonly met: boolean;
+  };
+  /** Same list as `constellation.missing`; the public contract's name. */
+  readonly missingKeyDiscriminators: readonly KeyDiscriminator[];
+  readonly whatIf: readonly WhatIf[];
+  readonly adc?: {
+    readonly value: number;
+    readonly band: AdcBand;
+    readonly cutoff: number;
+    readonly sourceId: string;
+    /** ADC of the fracture / ADC of an adjacent normal vertebra: information only. */
+    readonly referenceRatio?: number;
+  };
+  readonly caveats: readonly Caveat[];
+  readonly knowledgeBaseVersion: string;
+  readonly engineVersion: string;
+}
+
+/** Input for one level. */
+export interface LevelInput {
+  readonly findings: readonly Finding[];
+  readonly knownCancerHistory?: boolean;
+}

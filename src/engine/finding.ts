@@ -1,0 +1,119 @@
+/**
+ * The signs the engine reasons about: the input contract of CLINICAL-SPEC section 1, as plain values.
+ * No FHIR here: the FHIR layer turns Observations into these.
+ */
+
+/** Coded signs and their allowed values (CLINICAL-SPEC section 1, codes of `vcf-finding-value`). */
+export const CODED_SIGN_VALUES = {
+  'compression-degree': ['degree-1', 'degree-2', 'degree-3'],
+  'lesion-extent': ['G1', 'G2', 'G3', 'G4'],
+  'lesion-location': ['endplate-adjacent', 'anterior-posterior-margin'],
+  'vertebral-contour': ['normal-or-depressed', 'outward-bulging'],
+  'vertebral-vein': ['not-invaded', 'invaded', 'not-visible'],
+  pedicle: ['preserved', 'destroyed'],
+  'enhancement-pattern': ['flocculent', 'nodular'],
+  'dwi-signal': ['high', 'low'],
+  'ct-impression': ['benign', 'malignant'],
+  'mri-impression': ['benign', 'malignant'],
+} as const;
+
+/** Signs carried as a yes/no (valueBoolean). */
+export const BOOLEAN_SIGNS = [
+  'paravertebral-soft-tissue',
+  't1-low-signal',
+  't2-low-signal',
+] as const;
+
+/** Signs carried as a number: ADC in 10^-3 mm^2/s. */
+export const QUANTITY_SIGNS = ['adc', 'adc-reference'] as const;
+
+export type CodedSign = keyof typeof CODED_SIGN_VALUES;
+export type BooleanSign = (typeof BOOLEAN_SIGNS)[number];
+export type QuantitySign = (typeof QUANTITY_SIGNS)[number];
+export type Sign = CodedSign | BooleanSign | QuantitySign;
+export type CodedValue<S extends CodedSign> = (typeof CODED_SIGN_VALUES)[S][number];
+
+/** One observed sign of one vertebral level. ADC values are in 10^-3 mm^2/s. */
+export type Finding =
+  | { [S in CodedSign]: { readonly sign: S; readonly value: CodedValue<S> } }[CodedSign]
+  | { readonly sign: BooleanSign; readonly value: boolean }
+  | { readonly sign: QuantitySign; readonly value: number };
+
+/** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
+export const SIGNS: readonly Sign[] = [
+  'compression-degree',
+  'lesion-extent',
+  'lesion-location',
+  'vertebral-contour',
+  'paravertebral-soft-tissue',
+  'vertebral-vein',
+  'pedicle',
+  'enhancement-pattern',
+  'dwi-signal',
+  't1-low-signal',
+  't2-low-signal',
+  'adc',
+  'adc-reference',
+  'ct-impression',
+  'mri-impression',
+];
+
+/**
+ * The eleven MRI signs whose presence makes the reader's MRI impression redundant
+ * (CLINICAL-SPEC section 2: `mri-impression` counts only when none of them and no ADC is present).
+ */
+export const MRI_SIGNS: readonly Sign[] = [
+  'compression-degree',
+  'lesion-extent',
+  'lesion-location',
+  'vertebral-contour',
+  'paravertebral-soft-tissue',
+  'vertebral-vein',
+  'pedicle',
+  'enhancement-pattern',
+  'dwi-signal',
+  't1-low-signal',
+  't2-low-signal',
+];
+
+/** Human labels for the card, in the paper's words. */
+export const SIGN_LABELS: Readonly<Record<Sign, string>> = {
+  'compression-degree': 'Compression degree',
+  'lesion-extent': 'Lesion extent',
+  'lesion-location': 'Lesion location',
+  'vertebral-contour': 'Post-compression contour',
+  'paravertebral-soft-tissue': 'Paravertebral soft tissue involved',
+  'vertebral-vein': 'Vertebral vein',
+  pedicle: 'Pedicle',
+  'enhancement-pattern': 'Enhancement pattern',
+  'dwi-signal': 'DWI signal (b=800)',
+  't1-low-signal': 'Low signal on T1WI',
+  't2-low-signal': 'Low signal on T2WI',
+  adc: 'ADC',
+  'adc-reference': 'ADC of adjacent normal vertebra',
+  'ct-impression': "CT reader's impression",
+  'mri-impression': "MRI reader's impression",
+};
+
+export function isSign(x: unknown): x is Sign {
+  return typeof x === 'string' && (SIGNS as readonly string[]).includes(x);
+}
+
+export function isCodedSign(sign: Sign): sign is CodedSign {
+  return Object.hasOwn(CODED_SIGN_VALUES, sign);
+}
+
+export function isBooleanSign(sign: Sign): sign is BooleanSign {
+  return (BOOLEAN_SIGNS as readonly string[]).includes(sign);
+}
+
+export function isQuantitySign(sign: Sign): sign is QuantitySign {
+  return (QUANTITY_SIGNS as readonly string[]).includes(sign);
+}
+
+/** A value shown on a card: coded values as they are, booleans as yes/no, ADC with its unit. */
+export function formatFindingValue(finding: Finding): string {
+  if (typeof finding.value === 'boolean') return finding.value ? 'yes' : 'no';
+  if (typeof finding.value === 'number') return `${finding.value.toFixed(2)} x10^-3 mm2/s`;
+  return finding.value;
+}

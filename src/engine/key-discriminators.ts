@@ -1,0 +1,90 @@
+/**
+ * The constellation rule and the G4 safeguard (CLINICAL-SPEC section 3; the paper's Discussion on
+ * the 13 of 76 benign fractures that were G4).
+ */
+import { G4_SAFEGUARD_MIN_BENIGN, MIN_KEY_DISCRIMINATORS_KNOWN } from '../knowledge/index.js';
+import type {
+  KeyDiscriminator,
+  SafeguardDiscriminator,
+  SafeguardState,
+  SafeguardVerdict,
+} from './assessment.js';
+import type { Finding, Sign } from './finding.js';
+import type { AdcBand } from './likelihood.js';
+
+export const KEY_DISCRIMINATORS: readonly KeyDiscriminator[] = [
+  'pedicle',
+  'paravertebral-soft-tissue',
+  'enhancement-pattern',
+  'diffusion',
+];
+
+/**
+ * Which key discriminators are known. Diffusion is known from ADC, or from DWI signal when DWI
+ * carries weight: a DWI reading the site has chosen to ignore does not make the picture complete.
+ */
+export function constellation(
+  bySign: ReadonlyMap<Sign, Finding>,
+  useDwi: boolean,
+): { known: KeyDiscriminator[]; missing: KeyDiscriminator[]; required: number; met: boolean } {
+  const known: KeyDiscriminator[] = [];
+  const missing: KeyDiscriminator[] = [];
+  for (const d of KEY_DISCRIMINATORS) {
+    const isKnown =
+      d === 'diffusion' ? bySign.has('adc') || (useDwi && bySign.has('dwi-signal')) : bySign.has(d);
+    (isKnown ? known : missing).push(d);
+  }
+  const required = MIN_KEY_DISCRIMINATORS_KNOWN.value;
+  return { known, missing, required, met: known.length >= required };
+}
+
+function stateOf(
+  d: SafeguardDiscriminator,
+  bySign: ReadonlyMap<Sign, Finding>,
+  adc?: AdcBand,
+): SafeguardState {
+  if (d === 'adc') {
+    if (adc === undefined) return 'unknown';
+    return adc === 'at-or-above-cutoff' ? 'favours-benign' : 'favours-malignant';
+  }
+  const f = bySign.get(d);
+  if (f === undefined) return 'unknown';
+  // Paper, Discussion: (1) pedicles preserved, (2) no paravertebral soft-tissue mass,
+  // (3) flocculent, non-nodular enhancement, (4) higher ADC.
+  const benign =
+    d === 'pedicle' ? 'preserved' : d === 'paravertebral-soft-tissue' ? false : 'flocculent';
+  return f.value === benign ? 'favours-benign' : 'favours-malignant';
+}
+
+const SAFEGUARD_DISCRIMINATORS: readonly SafeguardDiscriminator[] = [
+  'pedicle',
+  'paravertebral-soft-tissue',
+  'enhancement-pattern',
+  'adc',
+];
+
+/**
+ * G4 safeguard: when lesion extent is G4 and at least three of the four benign discriminators favour
+ * benign with none favouring malignant, the G4 finding weighs nothing and the level may not be
+ * called malignant-favoured.
+ */
+export function g4Safeguard(bySign: ReadonlyMap<Sign, Finding>, adc?: AdcBand): SafeguardVerdict {
+  if (bySign.get('lesion-extent')?.value !== 'G4') return { status: 'not-applicable' };
+  const discriminators = SAFEGUARD_DISCRIMINATORS.map((discriminator) => ({
+    discriminator,
+    state: stateOf(discriminator, bySign, adc),
+  }));
+  const count = (s: SafeguardState) => discriminators.filter((d) => d.state === s).length;
+  const favoursBenign = count('favours-benign');
+  const favoursMalignant = count('favours-malignant');
+  return {
+    status:
+      favoursBenign >= G4_SAFEGUARD_MIN_BENIGN.value && favoursMalignant === 0
+        ? 'applied'
+        : 'not-applied',
+    discriminators,
+    favoursBenign,
+    favoursMalignant,
+    toObtain: discriminators.filter((d) => d.state === 'unknown').map((d) => d.discriminator),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The engine's settings (CLINICAL-SPEC sections 2, 3, 5). Defaults come from the knowledge base;
+ * a site may change any of them, and `settingsErrors` lists every problem.
+ */
+import {
+  BENIGN_THRESHOLD,
+  CANCER_HISTORY_PRETEST_PROBABILITY,
+  DEFAULT_ADC_RULE,
+  DEFAULT_PRETEST_PROBABILITY,
+  MALIGNANT_THRESHOLD,
+  type AdcRule,
+} from '../knowledge/index.js';
+
+export interface EngineSettings {
+  /** P(malignant) before any sign: the study's 74/150 unless the site sets its own. */
+  readonly pretestProbability: number;
+  /** Pre-test probability when the patient has a known cancer history (never lowers the above). */
+  readonly cancerHistoryPretestProbability: number;
+  /** P(malignant) at or above which the category is malignant-favoured. */
+  readonly malignantThreshold: number;
+  /** P(malignant) at or below which the category is benign-favoured. */
+  readonly benignThreshold: number;
+  /** Whether DWI signal carries weight (CLINICAL-SPEC section 2, the DWI tension). */
+  readonly useDwi: boolean;
+  readonly adc: AdcRule;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = Object.freeze({
+  pretestProbability: DEFAULT_PRETEST_PROBABILITY.value,
+  cancerHistoryPretestProbability: CANCER_HISTORY_PRETEST_PROBABILITY.value,
+  malignantThreshold: MALIGNANT_THRESHOLD.value,
+  benignThreshold: BENIGN_THRESHOLD.value,
+  useDwi: true,
+  adc: DEFAULT_ADC_RULE,
+});
+
+const isOpenProbability = (x: unknown): x is number =>
+  typeof x === 'number' && Number.isFinite(x) && x > 0 && x < 1;
+
+/** Every problem with a settings object; empty when it can be used. */
+export function settingsErrors(s: EngineSettings): string[] {
+  const errors: string[] = [];
+  for (const key of [
+    'pretestProbability',
+    'cancerHistoryPretestProbability',
+    'malignantThreshold',
+    'benignThreshold',
+  ] as const) {
+    if (!isOpenProbability(s[key])) errors.push(`${key} must be a number strictly between 0 and 1`);
+  }
+  if (s.benignThreshold >= s.malignantThreshold) {
+    errors.push('benignThreshold must be lower than malignantThreshold');
+  }
+  if (typeof s.useDwi !== 'boolean') errors.push('useDwi must be true or false');
+  if (!(typeof s.adc.cutoff === 'number' && Number.isFinite(s.adc.cutoff) && s.adc.cutoff > 0)) {
+    errors.push('adc.cutoff must be a positive number (10^-3 mm2/s)');
+  }
+  if (!isOpenProbability(s.adc.sensitivity)) errors.push('adc.sensitivity must be between 0 and 1');
+  if (!isOpenProbability(s.adc.specificity)) errors.push('adc.specificity must be between 0 and 1');
+  if (typeof s.adc.source !== 'string' || s.adc.source.trim() === '') {
+    errors.push('adc.source must cite where the cut-off, sensitivity and specificity come from');
+  }
+  return errors;
+}

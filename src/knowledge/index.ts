@@ -1,0 +1,52 @@
+/**
+ * The knowledge base: every clinical number vcf-cds uses, with its source. Changing a number is a
+ * one-file change here, and it changes KNOWLEDGE_BASE_VERSION.
+ */
+import { DEFAULT_ADC_RULE, COMPRESSION_DEGREE_BOUNDS, PUBLISHED_ADC_ALTERNATIVES } from './adc.js';
+import { canonicalJson, contentHash } from './content-hash.js';
+import {
+  BENIGN_THRESHOLD,
+  CANCER_HISTORY_PRETEST_PROBABILITY,
+  DEFAULT_PRETEST_PROBABILITY,
+  DISPLAYED_PROBABILITY_BOUNDS,
+  G4_SAFEGUARD_MIN_BENIGN,
+  MALIGNANT_THRESHOLD,
+  MIN_KEY_DISCRIMINATORS_KNOWN,
+} from './decision.js';
+import {
+  COHORT,
+  COMBINED_READING_COUNTS,
+  PUBLISHED_DIAGNOSTIC_EFFICACY,
+  SIGN_TABLES,
+} from './sign-counts.js';
+import { SOURCES } from './sources.js';
+
+export * from './adc.js';
+export * from './decision.js';
+export * from './sign-counts.js';
+export * from './sources.js';
+export { knowledgeErrors, pearsonChiSquare } from './integrity.js';
+
+/** Semantic version of the knowledge base's structure and meaning; bump it by hand on a change. */
+export const KNOWLEDGE_BASE_SEMVER = '1.0.0';
+
+const CONTENT = {
+  COHORT,
+  SIGN_TABLES,
+  COMBINED_READING_COUNTS,
+  PUBLISHED_DIAGNOSTIC_EFFICACY,
+  DEFAULT_ADC_RULE,
+  PUBLISHED_ADC_ALTERNATIVES,
+  COMPRESSION_DEGREE_BOUNDS,
+  DEFAULT_PRETEST_PROBABILITY,
+  CANCER_HISTORY_PRETEST_PROBABILITY,
+  MALIGNANT_THRESHOLD,
+  BENIGN_THRESHOLD,
+  MIN_KEY_DISCRIMINATORS_KNOWN,
+  G4_SAFEGUARD_MIN_BENIGN,
+  DISPLAYED_PROBABILITY_BOUNDS,
+  SOURCES,
+};
+
+/** `semver+contenthash`: changes whenever any number (or source) in the knowledge base changes. */
+export const KNOWLEDGE_BASE_VERSION = `${KNOWLEDGE_BASE_SEMVER}+${contentHash(canonicalJson(CONTENT))}`;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { adcLikelihood, rowLikelihood, type Sign } from '../../src/engine/index.js';
+import { DEFAULT_ADC_RULE } from '../../src/knowledge/index.js';
+
+// CLINICAL-SPEC section 2, copied here by hand so that a mistyped count in the knowledge base fails.
+const SPEC_ROWS: readonly [Sign, string | boolean, number, number][] = [
+  ['compression-degree', 'degree-1', 10, 57],
+  ['compression-degree', 'degree-2', 41, 7],
+  ['compression-degree', 'degree-3', 25, 10],
+  ['lesion-extent', 'G1', 26, 12],
+  ['lesion-extent', 'G2', 25, 8],
+  ['lesion-extent', 'G3', 12, 17],
+  ['lesion-extent', 'G4', 13, 37],
+  ['lesion-location', 'endplate-adjacent', 74, 62],
+  ['lesion-location', 'anterior-posterior-margin', 2, 12],
+  ['vertebral-contour', 'normal-or-depressed', 63, 50],
+  ['vertebral-contour', 'outward-bulging', 13, 24],
+  ['paravertebral-soft-tissue', true, 7, 37],
+  ['paravertebral-soft-tissue', false, 69, 37],
+  ['vertebral-vein', 'not-invaded', 60, 42],
+  ['vertebral-vein', 'invaded', 4, 15],
+  ['vertebral-vein', 'not-visible', 12, 17],
+  ['pedicle', 'preserved', 59, 3],
+  ['pedicle', 'destroyed', 17, 71],
+  ['enhancement-pattern', 'flocculent', 71, 4],
+  ['enhancement-pattern', 'nodular', 5, 70],
+  ['dwi-signal', 'high', 70, 12],
+  ['dwi-signal', 'low', 6, 62],
+  ['t1-low-signal', true, 71, 47],
+  ['t1-low-signal', false, 5, 27],
+  ['t2-low-signal', true, 73, 34],
+  ['t2-low-signal', false, 3, 40],
+  ['ct-impression', 'benign', 68, 7],
+  ['ct-impression', 'malignant', 8, 67],
+  ['mri-impression', 'benign', 70, 5],
+  ['mri-impression', 'malignant', 6, 69],
+];
+
+describe('likelihood ratios from the counts (CLINICAL-SPEC section 2)', () => {
+  it.each(SPEC_ROWS)('%s = %s: LR = (m/74)/(b/76) with b=%d, m=%d', (sign, value, b, m) => {
+    const row = rowLikelihood(sign, value);
+    expect(row).toBeDefined();
+    expect(row!.source.counts).toEqual({ benign: b, malignant: m });
+    expect(row!.lr).toBeCloseTo(m / 74 / (b / 76), 12);
+    expect(row!.source.sourceId).toBe('zhao2026');
+    expect(row!.source.where).toMatch(/^Table [2-5], row '/);
+  });
+
+  it('a few LRs worked by hand', () => {
+    // Nodular enhancement: (70/74) / (5/76) = 0.945946 / 0.065789 = 14.378
+    expect(rowLikelihood('enhancement-pattern', 'nodular')!.lr).toBeCloseTo(14.378, 3);
+    // Pedicle preserved: (3/74) / (59/76) = 0.040541 / 0.776316 = 0.05222
+    expect(rowLikelihood('pedicle', 'preserved')!.lr).toBeCloseTo(0.05222, 4);
+    // Degree I compression favours malignancy in this paper: (57/74) / (10/76) = 5.854
+    expect(rowLikelihood('compression-degree', 'degree-1')!.lr).toBeCloseTo(5.854, 3);
+  });
+
+  it('has no row for a value the paper does not report', () => {
+    expect(rowLikelihood('pedicle', 'partly')).toBeUndefined();
+    expect(rowLikelihood('adc-reference', 'x')).toBeUndefined();
+  });
+
+  it('ADC LRs follow Wonglaksanapimon 2012 (section 5)', () => {
+    expect(DEFAULT_ADC_RULE).toMatchObject({
+      cutoff: 0.89,
+      sensitivity: 0.857,
+      specificity: 0.906,
+    });
+    // below: 0.857 / (1 - 0.906) = 9.117; at or above: (1 - 0.857) / 0.906 = 0.1578
+    expect(adcLikelihood('below-cutoff', DEFAULT_ADC_RULE).lr).toBeCloseTo(9.117, 3);
+    expect(adcLikelihood('at-or-above-cutoff', DEFAULT_ADC_RULE).lr).toBeCloseTo(0.1578, 4);
+    expect(adcLikelihood('below-cutoff', DEFAULT_ADC_RULE).source.sourceId).toBe(
+      'wonglaksanapimon2012',
+    );
+  });
+});
