@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    setupFiles: ['test/setup/node20-polyfills.ts'],
   },
 });

@@ -5,6 +5,9 @@
 import codeSystem from '../../profiles/CodeSystem-override-reason.json' with { type: 'json' };
 import { OVERRIDE_REASON_SYSTEM } from './systems.js';
 
-export const OVERRIDE_REASONS: readonly { system: string; code: string; display: string }[] = codeSystem.concept.map(
-  (c) => ({ system: OVERRIDE_REASON_SYSTEM, code: c.code, display: c.display }),
-);
+export const OVERRIDE_REASONS: readonly { system: string; code: string; display: string }[] =
+  codeSystem.concept.map((c) => ({
+    system: OVERRIDE_REASON_SYSTEM,
+    code: c.code,
+    display: c.display,
+  }));

@@ -24,19 +24,55 @@ function index(codes: readonly (ProcedureCode & { label: string })[]): ReadonlyM
  * from the research note in the README (Terminology).
  */
 export const AUGMENTATION: readonly (ProcedureCode & { label: string })[] = [
-  { system: CPT, code: '22510', display: 'Percutaneous vertebroplasty, 1 vertebral body; cervicothoracic', label: 'Vertebroplasty' },
-  { system: CPT, code: '22511', display: 'Percutaneous vertebroplasty, 1 vertebral body; lumbosacral', label: 'Vertebroplasty' },
-  { system: CPT, code: '22512', display: 'Percutaneous vertebroplasty; each additional vertebral body', label: 'Vertebroplasty' },
-  { system: CPT, code: '22513', display: 'Percutaneous vertebral augmentation (eg, kyphoplasty), 1 vertebral body; thoracic', label: 'Kyphoplasty' },
-  { system: CPT, code: '22514', display: 'Percutaneous vertebral augmentation (eg, kyphoplasty), 1 vertebral body; lumbar', label: 'Kyphoplasty' },
-  { system: CPT, code: '22515', display: 'Percutaneous vertebral augmentation (eg, kyphoplasty); each additional vertebral body', label: 'Kyphoplasty' },
+  {
+    system: CPT,
+    code: '22510',
+    display: 'Percutaneous vertebroplasty, 1 vertebral body; cervicothoracic',
+    label: 'Vertebroplasty',
+  },
+  {
+    system: CPT,
+    code: '22511',
+    display: 'Percutaneous vertebroplasty, 1 vertebral body; lumbosacral',
+    label: 'Vertebroplasty',
+  },
+  {
+    system: CPT,
+    code: '22512',
+    display: 'Percutaneous vertebroplasty; each additional vertebral body',
+    label: 'Vertebroplasty',
+  },
+  {
+    system: CPT,
+    code: '22513',
+    display: 'Percutaneous vertebral augmentation (eg, kyphoplasty), 1 vertebral body; thoracic',
+    label: 'Kyphoplasty',
+  },
+  {
+    system: CPT,
+    code: '22514',
+    display: 'Percutaneous vertebral augmentation (eg, kyphoplasty), 1 vertebral body; lumbar',
+    label: 'Kyphoplasty',
+  },
+  {
+    system: CPT,
+    code: '22515',
+    display:
+      'Percutaneous vertebral augmentation (eg, kyphoplasty); each additional vertebral body',
+    label: 'Kyphoplasty',
+  },
 ];
 
 export const AUGMENTATION_CODES = index(AUGMENTATION);
 
 /** Biopsy of a vertebral body. */
 export const BIOPSY: readonly (ProcedureCode & { label: string })[] = [
-  { system: CPT, code: '20225', display: 'Biopsy, bone, trocar, or needle; deep (eg, vertebral body, femur)', label: 'Biopsy' },
+  {
+    system: CPT,
+    code: '20225',
+    display: 'Biopsy, bone, trocar, or needle; deep (eg, vertebral body, femur)',
+    label: 'Biopsy',
+  },
 ];
 
 export const BIOPSY_CODES = index(BIOPSY);
