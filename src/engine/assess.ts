@@ -246,6 +246,13 @@ export function assessLevel(
     missingKeyDiscriminators: r.keys.missing,
     whatIf,
     ...(adc ? { adc } : {}),
+    adcRule: {
+      cutoff: settings.adc.cutoff,
+      sensitivity: settings.adc.sensitivity,
+      specificity: settings.adc.specificity,
+      sourceId: settings.adc.source,
+      protocol: settings.adc.protocol,
+    },
     caveats,
     knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
     engineVersion: ENGINE_VERSION,

@@ -115,6 +115,14 @@ export interface Assessment {
     /** ADC of the fracture / ADC of an adjacent normal vertebra: information only. */
     readonly referenceRatio?: number;
   };
+  /** The ADC rule in force, shown on every card (CLINICAL-SPEC section 5), ADC present or not. */
+  readonly adcRule: {
+    readonly cutoff: number;
+    readonly sensitivity: number;
+    readonly specificity: number;
+    readonly sourceId: string;
+    readonly protocol: string;
+  };
   readonly caveats: readonly Caveat[];
   readonly knowledgeBaseVersion: string;
   readonly engineVersion: string;
