@@ -7,7 +7,7 @@ import {
   missingDefinitions,
   SUPPLIED_DEFINITIONS,
   type FhirValidator,
-} from './fhir-schema.js';
+} from '../../src/fhir/fhir-schema.js';
 import { listExamples, listProfileJsonFiles, loadExampleBundle, loadProfileJson } from './load.js';
 
 let validator: FhirValidator;

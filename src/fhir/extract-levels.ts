@@ -1,0 +1,467 @@
+/**
+ * The resources at hand -> the engine's findings per vertebral level, the patient context, and a
+ * disposition for every resource met. Pure: no I/O, the clock comes in as `options.now`. The same
+ * input gives the same output whatever the order of items and entries, and no input makes it
+ * throw.
+ * @see CLINICAL-SPEC section 1 (input contract and handling rules)
+ */
+import { SIGNS, type Finding, type Sign } from '../engine/index.js';
+import { ageInYears } from './patient-age.js';
+import {
+  ACTIVE_CLINICAL_STATUSES,
+  CONDITION_CLINICAL_SYSTEM,
+  CONDITION_VERIFICATION_SYSTEM,
+  EXCLUDING_VERIFICATION_STATUSES,
+  malignantNeoplasmCoding,
+  statusCode,
+} from './cancer-history.js';
+import type {
+  Disposition,
+  ExtractionOptions,
+  ExtractionResult,
+  LevelExtraction,
+  LevelNote,
+} from './extraction-result.js';
+import { selectLatest, type Candidate } from './latest-finding.js';
+import { describeFinding, readObservation } from './observation-to-finding.js';
+import { referenceTarget } from './references.js';
+import { nameResource, unpack, type MetResource, type UnpackedData } from './unpack.js';
+import { validateJsonResource } from './validate-resource.js';
+import { levelRank } from './vertebral-level.js';
+
+type Json = Readonly<Record<string, unknown>>;
+type Evidence = ExtractionResult['cancerHistoryEvidence'][number];
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Options as given by a caller that may not respect the types. */
+function readOptions(options: unknown): {
+  patientId: string | undefined;
+  cancerSnomedCodes: readonly string[];
+  now: Date | undefined;
+} {
+  const o = (typeof options === 'object' && options !== null ? options : {}) as Json;
+  const codes = Array.isArray(o['cancerSnomedCodes']) ? (o['cancerSnomedCodes'] as unknown[]) : [];
+  const now = o['now'];
+  return {
+    patientId:
+      typeof o['patientId'] === 'string' && o['patientId'] !== '' ? o['patientId'] : undefined,
+    cancerSnomedCodes: codes.filter((c): c is string => typeof c === 'string'),
+    now: now instanceof Date && !Number.isNaN(now.getTime()) ? now : undefined,
+  };
+}
+
+interface State {
+  readonly data: UnpackedData;
+  readonly patientId: string | undefined;
+  readonly cancerSnomedCodes: readonly string[];
+  readonly now: Date | undefined;
+  readonly dispositions: Disposition[];
+  readonly candidates: Map<string, { level: string; sign: Sign; list: Candidate[] }>;
+  readonly evidence: Evidence[];
+  readonly notes: string[];
+  patient?: { ref: string; ageYears?: number };
+  readonly seen: Set<string>;
+  readonly queue: MetResource[];
+}
+
+function dispose(
+  state: State,
+  met: MetResource,
+  use: Disposition['use'],
+  detail: string,
+  extra: Partial<Pick<Disposition, 'reason' | 'level' | 'sign'>> = {},
+): void {
+  state.dispositions.push({
+    ref: met.ref,
+    resourceType: met.resourceType,
+    ...(met.versionId !== undefined ? { versionId: met.versionId } : {}),
+    use,
+    ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+    detail,
+    ...(extra.level !== undefined ? { level: extra.level } : {}),
+    ...(extra.sign !== undefined ? { sign: extra.sign } : {}),
+  });
+}
+
+/** Does a reference name the hook's patient? `Patient/<id>`, `.../Patient/<id>`, or a fullUrl of it. */
+function isHookPatient(state: State, reference: unknown): boolean {
+  if (state.patientId === undefined || typeof reference !== 'string') return false;
+  const target = referenceTarget(reference);
+  if (target) return target.resourceType === 'Patient' && target.id === state.patientId;
+  const found = state.data.resolve(reference);
+  return found?.resourceType === 'Patient' && found.resource['id'] === state.patientId;
+}
+
+function firstSchemaProblem(met: MetResource): string | undefined {
+  const v = validateJsonResource(met.resource);
+  const issue = v.issues.find((i) => i.kind !== 'profile');
+  return issue ? `not valid FHIR R4: ${issue.path} ${issue.message}` : undefined;
+}
+
+/** Follows a panel's hasMember within the data at hand; returns the words for its disposition. */
+function followMembers(state: State, met: MetResource): string {
+  const members = Array.isArray(met.resource['hasMember'])
+    ? (met.resource['hasMember'] as unknown[])
+    : [];
+  const followed: string[] = [];
+  const missing: string[] = [];
+  for (const m of members) {
+    const reference = (typeof m === 'object' && m !== null ? (m as Json) : {})['reference'];
+    if (typeof reference !== 'string') continue;
+    let target: MetResource | undefined;
+    if (reference.startsWith('#')) {
+      const contained = Array.isArray(met.resource['contained'])
+        ? (met.resource['contained'] as unknown[])
+        : [];
+      const found = contained.find(
+        (c) => typeof c === 'object' && c !== null && (c as Json)['id'] === reference.slice(1),
+      );
+      if (found) target = nameResource(found as Json, undefined, met.ref);
+    } else {
+      target = state.data.resolve(reference);
+    }
+    if (target === undefined) {
+      missing.push(reference);
+      continue;
+    }
+    followed.push(target.ref);
+    if (!state.seen.has(target.ref)) {
+      state.seen.add(target.ref);
+      state.queue.push(target);
+    }
+  }
+  for (const reference of missing) {
+    state.notes.push(
+      `Panel ${met.ref} lists a member (${reference}) that is not in the data at hand; it was not read.`,
+    );
+  }
+  const parts = [`panel: ${followed.length} member(s) followed (${followed.join(', ')})`];
+  if (missing.length > 0) parts.push(`${missing.length} not in the data at hand`);
+  return parts.join('; ');
+}
+
+function readObservationResource(state: State, met: MetResource): void {
+  const validation = validateJsonResource(met.resource);
+  const reading = readObservation(met.resource, validation, (ref) => isHookPatient(state, ref));
+  const validForFhir = !validation.issues.some((i) => i.kind !== 'profile');
+  const membersDetail =
+    validForFhir && Array.isArray(met.resource['hasMember']) && met.resource['hasMember'].length > 0
+      ? followMembers(state, met)
+      : undefined;
+  if (reading.kind === 'panel') {
+    dispose(state, met, 'context', membersDetail ?? 'panel');
+    return;
+  }
+  if (reading.kind === 'ignored') {
+    const detail = membersDetail ? `${reading.detail}; ${membersDetail}` : reading.detail;
+    dispose(state, met, 'ignored', detail, {
+      reason: reading.reason,
+      ...(reading.level !== undefined ? { level: reading.level } : {}),
+      ...(reading.sign !== undefined ? { sign: reading.sign } : {}),
+    });
+    return;
+  }
+  const key = `${reading.level}|${reading.finding.sign}`;
+  const group = state.candidates.get(key) ?? {
+    level: reading.level,
+    sign: reading.finding.sign,
+    list: [],
+  };
+  group.list.push({
+    ref: met.ref,
+    ...(met.versionId !== undefined ? { versionId: met.versionId } : {}),
+    finding: reading.finding,
+    preliminary: reading.preliminary,
+    effective: reading.effective,
+    ...(reading.issued !== undefined ? { issued: reading.issued } : {}),
+    ...(membersDetail !== undefined || reading.note !== undefined
+      ? { note: [reading.note, membersDetail].filter((x) => x !== undefined).join('; ') }
+      : {}),
+  });
+  state.candidates.set(key, group);
+}
+
+function readCondition(state: State, met: MetResource): void {
+  const problem = firstSchemaProblem(met);
+  if (problem) return dispose(state, met, 'ignored', problem, { reason: 'invalid-resource' });
+  const r = met.resource;
+  if (!isHookPatient(state, (r['subject'] as Json | undefined)?.['reference'])) {
+    return dispose(state, met, 'ignored', "subject is not the hook's patient", {
+      reason: 'other-subject',
+    });
+  }
+  const coding = malignantNeoplasmCoding(r['code'], state.cancerSnomedCodes);
+  if (!coding) {
+    return dispose(
+      state,
+      met,
+      'ignored',
+      'not coded as a malignant neoplasm (ICD-10 C00-C97 or a configured SNOMED CT concept)',
+      { reason: 'not-relevant' },
+    );
+  }
+  const label = coding.display ? `${coding.code} ${coding.display}` : coding.code;
+  const verification = statusCode(r['verificationStatus'], CONDITION_VERIFICATION_SYSTEM);
+  if (verification !== undefined && EXCLUDING_VERIFICATION_STATUSES.includes(verification)) {
+    return dispose(
+      state,
+      met,
+      'ignored',
+      `${label}: verificationStatus ${verification}, not a known cancer history`,
+      { reason: 'status' },
+    );
+  }
+  const clinical = statusCode(r['clinicalStatus'], CONDITION_CLINICAL_SYSTEM);
+  if (clinical === undefined || !ACTIVE_CLINICAL_STATUSES.includes(clinical)) {
+    const what = clinical === undefined ? 'no clinicalStatus' : `clinicalStatus ${clinical}`;
+    return dispose(
+      state,
+      met,
+      'ignored',
+      `${label}: ${what} (only active, recurrence or relapse mark a known cancer history)`,
+      { reason: 'status' },
+    );
+  }
+  const unconfirmed = verification !== undefined && verification !== 'confirmed';
+  if (unconfirmed) {
+    state.notes.push(
+      `The known cancer history rests in part on ${met.ref} (${label}), whose verificationStatus is ${verification}.`,
+    );
+  }
+  state.evidence.push({ ref: met.ref, ...coding });
+  dispose(
+    state,
+    met,
+    'context',
+    `known cancer history: ${label}${unconfirmed ? ` (verificationStatus ${verification})` : ''}`,
+  );
+}
+
+function readPatient(state: State, met: MetResource): void {
+  if (state.patientId === undefined || met.resource['id'] !== state.patientId) {
+    return dispose(state, met, 'ignored', "another patient (not the hook's patient)", {
+      reason: 'other-subject',
+    });
+  }
+  const problem = firstSchemaProblem(met);
+  if (problem) return dispose(state, met, 'ignored', problem, { reason: 'invalid-resource' });
+  const age = state.now ? ageInYears(met.resource['birthDate'], state.now) : undefined;
+  state.patient = { ref: met.ref, ...(age !== undefined ? { ageYears: age } : {}) };
+  dispose(
+    state,
+    met,
+    'context',
+    age !== undefined ? `the hook's patient, aged ${age} (context only)` : "the hook's patient",
+  );
+}
+
+/** Issues a data source reported, e.g. an OperationOutcome in a searchset ("search.mode": "outcome"). */
+function readOperationOutcome(state: State, met: MetResource): void {
+  const issues = Array.isArray(met.resource['issue']) ? (met.resource['issue'] as unknown[]) : [];
+  const texts = issues.slice(0, 5).map((x) => {
+    const i = (typeof x === 'object' && x !== null ? x : {}) as Json;
+    const details = (i['details'] as Json | undefined)?.['text'];
+    const said = [i['diagnostics'], details].find((t) => typeof t === 'string') as
+      string | undefined;
+    const head = [i['severity'], i['code']].filter((t) => typeof t === 'string').join(' ');
+    const words = said ? `${head}: ${said.slice(0, 200)}` : head;
+    return words || 'an issue';
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  const summary = texts.length > 0 ? texts.join('; ') + more : 'no issue listed';
+  state.notes.push(`The data source reported: ${summary}.`);
+  dispose(state, met, 'context', `OperationOutcome: ${summary}`);
+}
+
+function readResource(state: State, met: MetResource): void {
+  if (met.notJson !== undefined) {
+    return dispose(state, met, 'ignored', `not JSON data: ${met.notJson}`, {
+      reason: 'invalid-resource',
+    });
+  }
+  switch (met.resourceType) {
+    case 'Observation':
+      return readObservationResource(state, met);
+    case 'Condition':
+      return readCondition(state, met);
+    case 'Patient':
+      return readPatient(state, met);
+    case 'OperationOutcome':
+      return readOperationOutcome(state, met);
+    case 'unknown':
+      return dispose(state, met, 'ignored', 'not a FHIR resource: it has no resourceType', {
+        reason: 'invalid-resource',
+      });
+    default:
+      return dispose(state, met, 'ignored', `a ${met.resourceType} is not read by this service`, {
+        reason: 'not-relevant',
+      });
+  }
+}
+
+/** Resolves each level and sign's candidates into findings, notes and dispositions. */
+function resolveLevels(state: State): LevelExtraction[] {
+  const byLevel = new Map<
+    string,
+    { findings: Finding[]; notes: LevelNote[]; provenance: LevelExtraction['provenance'][number][] }
+  >();
+  const levelOf = (level: string) => {
+    const entry = byLevel.get(level) ?? { findings: [], notes: [], provenance: [] };
+    byLevel.set(level, entry);
+    return entry;
+  };
+  const conflictNotes: { level: string; detail: string }[] = [];
+  for (const { level, sign, list } of state.candidates.values()) {
+    const selection = selectLatest(list);
+    const where = { level, sign };
+    for (const { candidate, why } of selection.superseded) {
+      state.dispositions.push({
+        ref: candidate.ref,
+        resourceType: 'Observation',
+        ...(candidate.versionId !== undefined ? { versionId: candidate.versionId } : {}),
+        use: 'superseded',
+        detail: `${describeFinding(level, candidate.finding)}: not used, ${why}`,
+        ...where,
+      });
+    }
+    if (selection.kind === 'unresolved') {
+      const named = selection.tied
+        .map((c) => `${c.ref} (${describeFinding(level, c.finding)})`)
+        .join(', ');
+      conflictNotes.push({
+        level,
+        detail: `${level}: ${named} disagree and neither effective[x] nor issued tells which is later; none was used.`,
+      });
+      for (const c of selection.tied) {
+        state.dispositions.push({
+          ref: c.ref,
+          resourceType: 'Observation',
+          ...(c.versionId !== undefined ? { versionId: c.versionId } : {}),
+          use: 'ignored',
+          reason: 'unresolved-conflict',
+          detail: `${describeFinding(level, c.finding)}: disagrees with a finding of the same time; none was used`,
+          ...where,
+        });
+      }
+      continue;
+    }
+    const { kept } = selection;
+    const entry = levelOf(level);
+    entry.findings.push(kept.finding);
+    entry.provenance.push({
+      sign,
+      ref: kept.ref,
+      ...(kept.versionId !== undefined ? { versionId: kept.versionId } : {}),
+    });
+    const differing = selection.superseded
+      .map((s) => s.candidate)
+      .filter((c) => c.finding.value !== kept.finding.value);
+    if (differing.length > 0) {
+      entry.notes.push({
+        kind: 'conflict',
+        sign,
+        kept: { ref: kept.ref, value: kept.finding.value },
+        superseded: differing.map((c) => ({ ref: c.ref, value: c.finding.value })),
+      });
+    }
+    if (kept.preliminary) entry.notes.push({ kind: 'preliminary', sign, ref: kept.ref });
+    state.dispositions.push({
+      ref: kept.ref,
+      resourceType: 'Observation',
+      ...(kept.versionId !== undefined ? { versionId: kept.versionId } : {}),
+      use: 'used',
+      detail:
+        describeFinding(level, kept.finding) +
+        (kept.preliminary ? ' (preliminary)' : '') +
+        (kept.note ? ` (${kept.note})` : ''),
+      ...where,
+    });
+  }
+  // A note about a level left without findings has no card of its own: it joins the general notes.
+  for (const { level, detail } of conflictNotes) {
+    const entry = byLevel.get(level);
+    if (entry) entry.notes.push({ kind: 'note', detail });
+    else state.notes.push(detail);
+  }
+  const signRank = (s: Sign) => SIGNS.indexOf(s);
+  const noteKey = (n: LevelNote) =>
+    n.kind === 'note'
+      ? `2|${n.detail}`
+      : `${n.kind === 'conflict' ? 0 : 1}|${String(signRank(n.sign)).padStart(2, '0')}`;
+  return [...byLevel.entries()]
+    .sort(([a], [b]) => levelRank(a) - levelRank(b) || compare(a, b))
+    .map(([level, e]) => {
+      const order = e.findings
+        .map((f, i) => ({ f, p: e.provenance[i] }))
+        .sort((x, y) => signRank(x.f.sign) - signRank(y.f.sign));
+      return {
+        level,
+        findings: order.map((x) => x.f),
+        notes: [...e.notes].sort((x, y) => compare(noteKey(x), noteKey(y))),
+        provenance: order.flatMap((x) => (x.p ? [x.p] : [])),
+      };
+    });
+}
+
+/** Reads one resource, so that a resource no rule foresaw cannot stop the others being read. */
+function readGuarded(state: State, met: MetResource): void {
+  try {
+    readResource(state, met);
+  } catch {
+    dispose(state, met, 'ignored', 'could not be read (unexpected structure)', {
+      reason: 'invalid-resource',
+    });
+  }
+}
+
+/**
+ * Extracts the findings of each vertebral level from the resources at hand, applying every
+ * handling rule of CLINICAL-SPEC section 1, with the patient context (known cancer history, age)
+ * and a disposition for every resource met. Pure and deterministic; never throws.
+ * @see CLINICAL-SPEC section 1
+ */
+export function extractLevels(
+  items: readonly unknown[],
+  options: ExtractionOptions,
+): ExtractionResult {
+  const { patientId, cancerSnomedCodes, now } = readOptions(options);
+  let data: UnpackedData;
+  try {
+    data = unpack(items);
+  } catch {
+    data = unpack([]);
+    data = { ...data, notes: ['The data given could not be read.'] };
+  }
+  const state: State = {
+    data,
+    patientId,
+    cancerSnomedCodes,
+    now,
+    dispositions: [...data.unresolved],
+    candidates: new Map(),
+    evidence: [],
+    notes: [...data.notes],
+    seen: new Set(data.resources.map((m) => m.ref)),
+    queue: [...data.resources],
+  };
+  if (patientId === undefined) state.notes.push('No patient id was given: no finding can be used.');
+  // Members of panels join the queue as they are met (contained ones are new resources).
+  for (let i = 0; i < state.queue.length; i++) {
+    const met = state.queue[i];
+    if (met) readGuarded(state, met);
+  }
+  const levels = resolveLevels(state);
+  const dispositions = state.dispositions.sort(
+    (a, b) => compare(a.ref, b.ref) || compare(a.use, b.use),
+  );
+  const evidence = state.evidence.sort((a, b) => compare(a.ref, b.ref));
+  return {
+    levels,
+    knownCancerHistory: evidence.length > 0,
+    cancerHistoryEvidence: evidence,
+    ...(state.patient ? { patient: state.patient } : {}),
+    dispositions,
+    notes: [...new Set(state.notes)].sort(compare),
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * One Observation -> one finding for one level, or the reason it is not used. The handling rules
+ * of CLINICAL-SPEC section 1, in this order: valid FHIR; a vcf-finding code, one of the 15; the
+ * hook's patient; status; dataAbsentReason; the profile's rules (category, effective[x], value
+ * type and ValueSet, unit); the level; the value read for the engine.
+ * @see CLINICAL-SPEC section 1
+ */
+import {
+  asValidFinding,
+  compressionDegreeFromHeightLoss,
+  formatFindingValue,
+  isSign,
+  SIGN_LABELS,
+  type Finding,
+  type Sign,
+} from '../engine/index.js';
+import { effectiveInterval, timeInterval, type TimeInterval } from './effective-time.js';
+import type { IgnoreReason } from './extraction-result.js';
+import { PROFILE } from './profile-contract.js';
+import {
+  findingCodesOf,
+  valueKeyOf,
+  type ProfileConcern,
+  type ProfileIssue,
+} from './profile-rules.js';
+import { adcFromQuantity, heightLossFromQuantity } from './units.js';
+import type { ValidationResult } from './validate-resource.js';
+import { levelFromBodySite, UNSPECIFIED_LEVEL } from './vertebral-level.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** Statuses whose findings are used (CLINICAL-SPEC section 1); preliminary ones say so. */
+export const USED_STATUSES: readonly string[] = ['final', 'amended', 'corrected', 'preliminary'];
+
+export type ObservationReading =
+  | {
+      readonly kind: 'finding';
+      readonly level: string;
+      readonly finding: Finding;
+      readonly preliminary: boolean;
+      readonly effective: TimeInterval;
+      readonly issued?: TimeInterval;
+      /** How the value was read, when there is something to say (a unit converted). */
+      readonly note?: string;
+    }
+  /** No vcf-finding code but members: a panel, followed but not a finding itself. */
+  | { readonly kind: 'panel' }
+  | {
+      readonly kind: 'ignored';
+      readonly reason: IgnoreReason;
+      readonly detail: string;
+      readonly level?: string;
+      readonly sign?: Sign;
+    };
+
+/** Which reason each profile concern gives, most fundamental first. */
+const CONCERN_REASON: readonly (readonly [ProfileConcern, IgnoreReason])[] = [
+  ['code', 'profile-violation'],
+  ['subject', 'profile-violation'],
+  ['category', 'profile-violation'],
+  ['effective', 'profile-violation'],
+  ['value-missing', 'profile-violation'],
+  ['value', 'wrong-value'],
+  ['unit', 'unknown-unit'],
+  ['body-site', 'unknown-level'],
+];
+
+function codingText(concept: unknown): string {
+  const codings = (concept as { coding?: unknown } | undefined)?.coding;
+  const first = Array.isArray(codings) ? (codings[0] as Json | undefined) : undefined;
+  if (typeof first?.['code'] === 'string') {
+    return typeof first['system'] === 'string'
+      ? `${first['system']}|${first['code']}`
+      : first['code'];
+  }
+  return 'no coding';
+}
+
+function ignored(
+  reason: IgnoreReason,
+  detail: string,
+  where: { level?: string; sign?: Sign } = {},
+): ObservationReading {
+  return {
+    kind: 'ignored',
+    reason,
+    detail,
+    ...(where.level !== undefined ? { level: where.level } : {}),
+    ...(where.sign !== undefined ? { sign: where.sign } : {}),
+  };
+}
+
+/** A profile issue in the words of a disposition: what is wrong, where, what was found, which rule. */
+function profileDetail(issue: ProfileIssue): string {
+  const key = issue.key ? ` (${issue.key})` : '';
+  const valueType = /\.(value[A-Z][A-Za-z]*)$/.exec(issue.path)?.[1];
+  if (issue.concern === 'value' && valueType !== undefined) {
+    return `wrong value type (${valueType}): ${issue.message}${key}`;
+  }
+  const found = issue.found !== undefined ? ` (found ${issue.found})` : '';
+  const what =
+    issue.concern === 'value'
+      ? 'value not allowed'
+      : issue.concern === 'unit'
+        ? 'unit not accepted'
+        : 'breaks the vcf-finding profile';
+  return `${what}: ${issue.path}${found}: ${issue.message}${key}`;
+}
+
+/** The value of the Observation as the engine's finding, or why it cannot be one. */
+function readValue(
+  sign: Sign,
+  r: Json,
+): { finding: Finding; note?: string } | { reason: IgnoreReason; detail: string } {
+  const valueKey = valueKeyOf(r);
+  const rule = PROFILE.valueRules.get(sign);
+  const value = valueKey === undefined ? undefined : r[valueKey];
+  let candidate: unknown;
+  let note: string | undefined;
+  if (valueKey === 'valueCodeableConcept' && rule?.coded) {
+    const coded = rule.coded;
+    const codings = (value as { coding?: unknown }).coding as Json[];
+    const code = codings.find(
+      (c) => c['system'] === coded.system && coded.codes.includes(c['code'] as string),
+    )?.['code'];
+    candidate = { sign, value: code };
+  } else if (valueKey === 'valueBoolean') {
+    candidate = { sign, value };
+  } else if (valueKey === 'valueQuantity' && rule?.quantity) {
+    const reading =
+      sign === 'compression-degree'
+        ? heightLossFromQuantity(value, rule.quantity.units)
+        : adcFromQuantity(value, rule.quantity.units);
+    if (!reading.ok) return { reason: reading.reason, detail: reading.detail };
+    if (sign === 'compression-degree') {
+      const grade = compressionDegreeFromHeightLoss(reading.value);
+      if (grade === undefined) {
+        return { reason: 'wrong-value', detail: 'height loss cannot be graded' };
+      }
+      candidate = { sign, value: grade };
+      note = `${Number((reading.value * 100).toPrecision(12))}% height loss read as ${grade}`;
+    } else {
+      candidate = { sign, value: reading.value };
+    }
+    if (reading.note !== undefined) note = note ? `${note}; ${reading.note}` : reading.note;
+  }
+  const finding = asValidFinding(candidate);
+  if (finding === undefined) {
+    return { reason: 'wrong-value', detail: `the value is not one the engine reads for ${sign}` };
+  }
+  return { finding, ...(note !== undefined ? { note } : {}) };
+}
+
+/**
+ * Reads one Observation. `validation` is its validateResource result; `isHookPatient` tells
+ * whether a subject reference names the hook's patient.
+ */
+export function readObservation(
+  r: Json,
+  validation: ValidationResult,
+  isHookPatient: (reference: unknown) => boolean,
+): ObservationReading {
+  const schemaIssues = validation.issues.filter((i) => i.kind !== 'profile');
+  if (schemaIssues.length > 0) {
+    const [first] = schemaIssues;
+    const more = schemaIssues.length > 1 ? ` (and ${schemaIssues.length - 1} more)` : '';
+    return ignored(
+      'invalid-resource',
+      `not valid FHIR R4: ${first?.path ?? ''} ${first?.message ?? ''}${more}`,
+    );
+  }
+
+  const codes = findingCodesOf(r);
+  if (codes.length === 0) {
+    return Array.isArray(r['hasMember']) && r['hasMember'].length > 0
+      ? { kind: 'panel' }
+      : ignored('unknown-code', `code (${codingText(r['code'])}) is not a vcf-finding code`);
+  }
+  const known = codes.filter((c) => PROFILE.findingCodes.has(c));
+  if (known.length === 0) {
+    return ignored(
+      'unknown-code',
+      `code "${codes[0] ?? ''}" is not one of the ${PROFILE.findingCodes.size} vcf-finding codes`,
+    );
+  }
+  if (known.length > 1) {
+    return ignored(
+      'unknown-code',
+      `code carries several vcf-finding codes (${known.join(', ')}): which finding it reports is unclear`,
+    );
+  }
+  const sign = known[0];
+  if (!isSign(sign))
+    return ignored('unknown-code', `code "${String(sign)}" is not a sign the engine reads`);
+
+  const subject = (r['subject'] as Json | undefined)?.['reference'];
+  if (r['subject'] !== undefined && !isHookPatient(subject)) {
+    return ignored('other-subject', "subject is not the hook's patient", { sign });
+  }
+  const status = r['status'];
+  if (typeof status !== 'string' || !USED_STATUSES.includes(status)) {
+    return ignored(
+      'status',
+      `status ${String(status)} (only final, amended, corrected or preliminary are used)`,
+      { sign },
+    );
+  }
+  if (r['dataAbsentReason'] !== undefined) {
+    return ignored(
+      'data-absent',
+      `no value: dataAbsentReason ${codingText(r['dataAbsentReason'])}`,
+      { sign },
+    );
+  }
+
+  const profileIssues = validation.issues.filter((i) => i.kind === 'profile');
+  for (const [concern, reason] of CONCERN_REASON) {
+    // An invariant (with its key) says more than a bare type or cardinality rule.
+    const issue =
+      profileIssues.find((i) => i.concern === concern && i.key !== undefined) ??
+      profileIssues.find((i) => i.concern === concern);
+    if (issue) return ignored(reason, profileDetail(issue), { sign });
+  }
+
+  const level = r['bodySite'] === undefined ? UNSPECIFIED_LEVEL : levelFromBodySite(r['bodySite']);
+  if (level === undefined) {
+    return ignored(
+      'unknown-level',
+      `bodySite (${codingText(r['bodySite'])}) names no single vertebral level (a vertebral-level code or a SNOMED CT vertebra of the ConceptMap)`,
+      { sign },
+    );
+  }
+
+  const read = readValue(sign, r);
+  if ('reason' in read) return ignored(read.reason, read.detail, { level, sign });
+
+  const effective = effectiveInterval(r);
+  if (effective === undefined) {
+    return ignored('profile-violation', 'Observation.effective[x] gives no date', { level, sign });
+  }
+  const issued = timeInterval(r['issued']);
+  return {
+    kind: 'finding',
+    level,
+    finding: read.finding,
+    preliminary: status === 'preliminary',
+    effective,
+    ...(issued !== undefined ? { issued } : {}),
+    ...(read.note !== undefined ? { note: read.note } : {}),
+  };
+}
+
+/** "Compression degree degree-3 at L2" for a disposition's detail. */
+export function describeFinding(level: string, finding: Finding): string {
+  return `${SIGN_LABELS[finding.sign]} ${formatFindingValue(finding)} at ${level}`;
+}
