@@ -1,0 +1,27 @@
+/**
+ * The store port's public face (ARCHITECTURE.md "Ports"): `openStore` picks the backend from the
+ * configuration; the rest of the service sees only the `Store` interface.
+ */
+import type { Logger } from 'pino';
+import { openPostgresStore } from './postgres-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+export { StoreError } from './types.js';
+export type { AuditRecord, FeedbackRecord, Store, StoreErrorCode } from './types.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+
+/**
+ * Opens the configured store: PostgreSQL when a URL is given (shared by every replica), else the
+ * embedded SQLite file under `dataDir` (one replica). Migrations are applied before it resolves.
+ * Rejects with a StoreError (STORE_UNAVAILABLE, STORE_FULL) when the database cannot be used.
+ */
+export function openStore(
+  config: { readonly dataDir: string } | { readonly postgresUrl: string },
+  logger: Logger,
+): Promise<Store> {
+  return 'postgresUrl' in config
+    ? openPostgresStore({ url: config.postgresUrl, logger })
+    : openSqliteStore({ dataDir: config.dataDir, logger });
+}

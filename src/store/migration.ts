@@ -1,0 +1,33 @@
+/** A versioned schema change; versions only grow, and an applied version is never edited. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** One or more statements, run in one transaction with the schema_migrations row. */
+  readonly sql: string;
+}
+
+/** What opening a store did to its schema. */
+export interface MigrationOutcome {
+  /** Versions applied by this call. */
+  readonly applied: readonly number[];
+  /** A version in the database that this code does not know (a newer release ran), if any. */
+  readonly newerVersion: number | undefined;
+}
+
+/** The migrations of `all` not yet in `applied`, in version order. */
+export function pendingMigrations(
+  all: readonly Migration[],
+  applied: ReadonlySet<number>,
+): readonly Migration[] {
+  return [...all].filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
+}
+
+/** The highest version in `applied` that this code does not know (a newer release migrated), if any. */
+export function unknownVersion(
+  all: readonly Migration[],
+  applied: ReadonlySet<number>,
+): number | undefined {
+  const known = new Set(all.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v));
+  return unknown.length === 0 ? undefined : Math.max(...unknown);
+}
