@@ -1,8 +1,83 @@
-// Placeholder entry point until the CDS Hooks service lands: it must start and answer /healthz.
-import { createServer } from 'node:http';
+/**
+ * Entry point: configuration -> wiring -> listen. The only module that reads process.env.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from './config.js';
+import { knowledgeErrors } from './knowledge/index.js';
+import { createLogger } from './http/logger.js';
+import { createService } from './service.js';
+import { openStore } from './store/index.js';
 
-const port = Number(process.env['PORT'] ?? 3000);
-createServer((req, res) => {
-  res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(req.url === '/healthz' ? { status: 'ok' } : { error: 'not found' }));
-}).listen(port, () => console.log(`vcf-cds listening on ${port}`));
+async function main(): Promise<void> {
+  const { config, errors } = loadConfig(process.env);
+  const kb = knowledgeErrors();
+  if (errors.length > 0 || kb.length > 0) {
+    for (const e of [...errors, ...kb.map((k) => `knowledge base: ${k}`)]) {
+      console.error(`vcf-cds: ${e}`);
+    }
+    console.error('vcf-cds: refusing to start; see README "Settings".');
+    process.exit(1);
+  }
+  // fhir-kit-client logs request headers (the bearer token) when its debug channel is on.
+  if (/fhir-kit-client|\*/.test(process.env['DEBUG'] ?? '')) {
+    console.error('vcf-cds: DEBUG would log FHIR access tokens through fhir-kit-client; unset it.');
+    process.exit(1);
+  }
+
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.store, logger);
+  const { app } = createService(config, {
+    store,
+    logger,
+    now: () => new Date(),
+    newId: randomUUID,
+    defaultMetrics: true,
+  });
+
+  const server = app.listen(config.port, config.host ?? '0.0.0.0', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    logger.info({ port, store: store.kind, clientAuth: config.auth.enabled }, 'vcf-cds listening');
+  });
+  // Above common load-balancer idle timeouts, so the balancer closes idle sockets first.
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 30_000;
+
+  // Graceful shutdown: stop accepting, finish requests in flight, then close the store.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('requests still in flight after 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      store
+        .close()
+        .catch((error: unknown) => {
+          logger.error(
+            { err: (error as { code?: string })?.code ?? 'unknown' },
+            'store close failed',
+          );
+        })
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: (reason as { code?: string })?.code ?? 'unknown' }, 'unhandled rejection');
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error('vcf-cds: failed to start:', (error as Error)?.message ?? error);
+  process.exit(1);
+});

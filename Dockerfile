@@ -1,0 +1,34 @@
+# vcf-cds: multi-stage build, non-root runtime, health check.
+# Build:  docker build -t vcf-cds .
+# Run:    docker run -p 3000:3000 -v vcf-data:/app/data vcf-cds
+# With PostgreSQL: docker run -p 3000:3000 -e DATABASE_URL=postgres://... vcf-cds
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY profiles ./profiles
+# `npm run build` first generates the precompiled FHIR validators into generated/.
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/app/data
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/generated ./generated
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/src/http/playground ./src/http/playground
+COPY profiles ./profiles
+RUN mkdir -p /app/data && chown -R node:node /app/data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,129 @@
+/**
+ * The benchmark's request: one patient, two levels (T12 osteoporotic, L2 metastatic), every sign.
+ * Synthetic data.
+ */
+import type { Finding } from '../src/engine/index.js';
+import {
+  VCF_FINDING_SYSTEM,
+  VCF_FINDING_VALUE_SYSTEM,
+  VERTEBRAL_LEVEL_SYSTEM,
+} from '../src/terminology/index.js';
+
+export const BENCH_PATIENT_ID = 'bench-patient';
+
+const T12: readonly Finding[] = [
+  { sign: 'compression-degree', value: 'degree-2' },
+  { sign: 'lesion-extent', value: 'G2' },
+  { sign: 'lesion-location', value: 'endplate-adjacent' },
+  { sign: 'vertebral-contour', value: 'normal-or-depressed' },
+  { sign: 'paravertebral-soft-tissue', value: false },
+  { sign: 'vertebral-vein', value: 'not-invaded' },
+  { sign: 'pedicle', value: 'preserved' },
+  { sign: 'enhancement-pattern', value: 'flocculent' },
+  { sign: 'dwi-signal', value: 'high' },
+  { sign: 't1-low-signal', value: true },
+  { sign: 't2-low-signal', value: true },
+  { sign: 'adc', value: 1.45 },
+  { sign: 'adc-reference', value: 0.62 },
+  { sign: 'ct-impression', value: 'benign' },
+  { sign: 'mri-impression', value: 'benign' },
+];
+
+const L2: readonly Finding[] = [
+  { sign: 'compression-degree', value: 'degree-1' },
+  { sign: 'lesion-extent', value: 'G4' },
+  { sign: 'lesion-location', value: 'anterior-posterior-margin' },
+  { sign: 'vertebral-contour', value: 'outward-bulging' },
+  { sign: 'paravertebral-soft-tissue', value: true },
+  { sign: 'vertebral-vein', value: 'invaded' },
+  { sign: 'pedicle', value: 'destroyed' },
+  { sign: 'enhancement-pattern', value: 'nodular' },
+  { sign: 'dwi-signal', value: 'low' },
+  { sign: 't1-low-signal', value: false },
+  { sign: 't2-low-signal', value: false },
+  { sign: 'adc', value: 0.71 },
+  { sign: 'adc-reference', value: 0.6 },
+  { sign: 'ct-impression', value: 'malignant' },
+  { sign: 'mri-impression', value: 'malignant' },
+];
+
+function observation(level: string, f: Finding, i: number): Record<string, unknown> {
+  const value =
+    typeof f.value === 'boolean'
+      ? { valueBoolean: f.value }
+      : typeof f.value === 'number'
+        ? {
+            valueQuantity: {
+              value: f.value,
+              unit: '10*-3.mm2/s',
+              system: 'http://unitsofmeasure.org',
+              code: '10*-3.mm2/s',
+            },
+          }
+        : {
+            valueCodeableConcept: { coding: [{ system: VCF_FINDING_VALUE_SYSTEM, code: f.value }] },
+          };
+  return {
+    resourceType: 'Observation',
+    id: `bench-${level}-${i}`,
+    meta: { versionId: '1' },
+    status: 'final',
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'imaging' },
+        ],
+      },
+    ],
+    code: { coding: [{ system: VCF_FINDING_SYSTEM, code: f.sign }] },
+    subject: { reference: `Patient/${BENCH_PATIENT_ID}` },
+    effectiveDateTime: '2026-10-01T08:00:00Z',
+    bodySite: { coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: level }] },
+    ...value,
+  };
+}
+
+export const benchPatient = {
+  resourceType: 'Patient',
+  id: BENCH_PATIENT_ID,
+  birthDate: '1956-04-02',
+  gender: 'female',
+};
+export const benchObservations = [
+  ...T12.map((f, i) => observation('T12', f, i)),
+  ...L2.map((f, i) => observation('L2', f, i)),
+];
+
+export function searchset(resources: readonly Record<string, unknown>[]): Record<string, unknown> {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: resources.length,
+    entry: resources.map((r) => ({
+      fullUrl: `${String(r['resourceType'])}/${String(r['id'])}`,
+      resource: r,
+      search: { mode: 'match' },
+    })),
+  };
+}
+
+export function benchRequestBody(options: {
+  prefetch: boolean;
+  fhirServer?: string;
+}): Record<string, unknown> {
+  return {
+    hook: 'patient-view',
+    hookInstance: '6a4f0b8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ...(options.fhirServer ? { fhirServer: options.fhirServer } : {}),
+    context: { userId: 'Practitioner/bench', patientId: BENCH_PATIENT_ID },
+    ...(options.prefetch
+      ? {
+          prefetch: {
+            patient: benchPatient,
+            findings: searchset(benchObservations),
+            conditions: searchset([]),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: one run, on this machine, of
+ *  - the engine's assessments per second (one core);
+ *  - HTTP throughput and latency (p50, p99) of vcf-assessment with a full prefetch (one patient, two
+ *    levels, all signs) against a baseline in the same run: a bare express 5 app that parses the
+ *    same body and returns a fixed card list;
+ *  - the same without prefetch, against a local FHIR server double that answers at once;
+ *  - resident memory after the load, and the time from process start to the first response.
+ * Prints the figures and ratios and writes them to bench-results.json. Asserts nothing: the
+ * targets are read by a person (BENCHMARKS.md).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { measureEngine } from './bench-engine.js';
+import { benchRequestBody } from './bench-fixtures.js';
+
+const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
+const ROOT = join(import.meta.dirname, '..');
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Milliseconds from spawn to the first successful response. */
+  readonly startMs: number;
+}
+
+async function waitFor(url: string, init: RequestInit, deadlineMs: number): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  for (;;) {
+    try {
+      const r = await fetch(url, init);
+      if (r.ok) {
+        await r.arrayBuffer();
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline) throw new Error(`no answer from ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function start(
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  probe: { path: string; init: RequestInit },
+): Promise<Started> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`http://127.0.0.1:${port}${probe.path}`, probe.init, 15_000);
+  return { child, port, startMs: performance.now() - t0 };
+}
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function load(url: string, body: string) {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  const errors = r.errors + r.timeouts + r.non2xx;
+  return {
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors,
+  };
+}
+
+async function stop(s: Started): Promise<void> {
+  await new Promise<void>((resolve) => {
+    s.child.once('exit', () => resolve());
+    s.child.kill('SIGTERM');
+  });
+}
+
+async function main(): Promise<void> {
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`;
+  console.log(`machine: ${machine}`);
+  console.log(`load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
+
+  const engine = measureEngine(3);
+  console.log(
+    `engine        ${Math.round(engine.perSecond).toLocaleString('en')} assessments/s (one core, 14-finding level)`,
+  );
+
+  const withPrefetch = JSON.stringify(benchRequestBody({ prefetch: true }));
+  const dataDir = mkdtempSync(join(tmpdir(), 'vcf-bench-'));
+  const probe = {
+    path: '/cds-services/vcf-assessment',
+    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: withPrefetch },
+  };
+
+  // Baseline: bare express 5, same body parsing, a fixed card list.
+  const baseline = await start(join(ROOT, 'dist/scripts/bench-baseline.js'), 39101, {}, probe);
+  const base = await load(
+    `http://127.0.0.1:${baseline.port}/cds-services/vcf-assessment`,
+    withPrefetch,
+  );
+  await stop(baseline);
+
+  const service = await start(
+    join(ROOT, 'dist/src/main.js'),
+    39102,
+    { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000000' },
+    probe,
+  );
+  const ours = await load(
+    `http://127.0.0.1:${service.port}/cds-services/vcf-assessment`,
+    withPrefetch,
+  );
+
+  // Without prefetch: the service fetches from a local FHIR double that answers at once.
+  const fhir = await start(
+    join(ROOT, 'dist/scripts/bench-fhir-double.js'),
+    39103,
+    {},
+    { path: '/fhir/Patient/bench-patient', init: {} },
+  );
+  const noPrefetch = JSON.stringify(
+    benchRequestBody({ prefetch: false, fhirServer: `http://127.0.0.1:${fhir.port}/fhir` }),
+  );
+  const fetched = await load(
+    `http://127.0.0.1:${service.port}/cds-services/vcf-assessment`,
+    noPrefetch,
+  );
+  const rss = rssMb(service.child.pid);
+  await stop(fhir);
+  await stop(service);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const ratio = ours.requestsPerSecond / base.requestsPerSecond;
+  const p99Ratio = ours.p99Ms / Math.max(base.p99Ms, 1);
+  const row = (name: string, r: typeof base) =>
+    `${name.padEnd(28)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(4)} ms   p99 ${String(r.p99Ms).padStart(4)} ms   errors ${r.errors}`;
+  console.log(row('baseline (bare express)', base));
+  console.log(row('vcf-assessment, prefetch', ours));
+  console.log(row('vcf-assessment, FHIR fetch', fetched));
+  console.log('');
+  console.log(`throughput ratio to baseline  ${(ratio * 100).toFixed(0)}%   (target >= 70%)`);
+  console.log(
+    `p99 ratio to baseline         ${p99Ratio.toFixed(2)}x  (target <= 2x; baseline p99 below 1 ms counts as 1 ms)`,
+  );
+  console.log(`p99 without prefetch          ${fetched.p99Ms} ms (target well under 500 ms)`);
+  console.log(`RSS after load                ${rss.toFixed(0)} MB (target < 200 MB)`);
+  console.log(`start to first response       ${service.startMs.toFixed(0)} ms (target < 1500 ms)`);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION },
+    engineAssessmentsPerSecond: Math.round(engine.perSecond),
+    baseline: base,
+    withPrefetch: ours,
+    withoutPrefetch: fetched,
+    throughputRatio: ratio,
+    p99Ratio,
+    rssMbAfterLoad: rss,
+    startToFirstResponseMs: service.startMs,
+  };
+  writeFileSync(join(ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten: bench-results.json');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+/**
+ * A CDS Hooks invocation, end to end, with no HTTP in sight: body in, { status, body } out
+ * (ARCHITECTURE.md: the router knows nothing of HTTP; `http/` only adapts this).
+ */
+import { createHash } from 'node:crypto';
+import type { EngineSettings } from '../engine/index.js';
+import type { OrderCodeSets } from '../terminology/index.js';
+import { renderCard, type Card } from './card.js';
+import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
+import type { FhirFetcher } from './fhir-server.js';
+import { assessPatient, type PatientAssessment } from './level-reports.js';
+import {
+  cdsError,
+  errorResponse,
+  isCdsError,
+  type CdsError,
+  type OperationOutcomeBody,
+} from './outcome.js';
+import { gatherData } from './prefetch.js';
+import { hookNotServed, parseHookRequest, type HookRequest } from './request.js';
+import { hooksOf, serviceForHook, type ServiceDefinition } from './services.js';
+
+export interface HookDeps {
+  readonly engine: EngineSettings;
+  readonly cancerSnomedCodes: readonly string[];
+  /** Procedure codes the order hooks recognise (CPT, plus a site's SNOMED CT concepts). */
+  readonly orderCodes: OrderCodeSets;
+  readonly fetcher: FhirFetcher;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}
+
+/** What the audit store records of an assessment (no patient data: the id is hashed). */
+export interface AuditDraft {
+  readonly serviceId: string;
+  readonly hook: string;
+  readonly hookInstance: string;
+  readonly patientIdHash: string;
+  readonly inputs: readonly { resourceType: string; id: string; versionId?: string }[];
+  readonly outputs: readonly {
+    level: string;
+    category: string;
+    probabilityMalignant: number;
+    safeguardApplied: boolean;
+  }[];
+  readonly engineVersion: string;
+  readonly knowledgeBaseVersion: string;
+}
+
+export type HookResult =
+  | {
+      readonly status: 200;
+      readonly body: { readonly cards: readonly Card[] };
+      readonly audit: AuditDraft;
+    }
+  | { readonly status: number; readonly body: OperationOutcomeBody; readonly error: CdsError };
+
+/** SHA-256 of the patient id: lets an auditor match records without storing who the patient is. */
+export function hashPatientId(patientId: string): string {
+  return createHash('sha256').update(patientId).digest('hex');
+}
+
+function failed(error: CdsError): HookResult {
+  return { ...errorResponse(error), error };
+}
+
+/** Cards for the order hooks: only for levels an augmentation targets (critical when it applies). */
+function orderCards(
+  assessed: PatientAssessment,
+  review: DraftOrderReview,
+  request: HookRequest,
+  deps: HookDeps,
+): Card[] {
+  if (review.augmentations.length === 0 || assessed.reports.length === 0) return [];
+  const assessedLevels = assessed.reports.map((r) => r.level);
+  const targets = new Map<string, string[]>();
+  for (const order of review.augmentations) {
+    // An order that names no level we can read may target any fractured level.
+    for (const level of order.levels.length > 0 ? order.levels : assessedLevels) {
+      targets.set(level, [...(targets.get(level) ?? []), order.label]);
+    }
+  }
+  const cards: Card[] = [];
+  for (const [level, labels] of targets) {
+    const report =
+      assessed.reports.find((r) => r.level === level) ?? assessed.unassessedLevel(level);
+    cards.push(
+      renderCard(report, assessed.patient, {
+        patientId: request.context.patientId,
+        newId: deps.newId,
+        order: {
+          augmentationLabel: [...new Set(labels)].join(' and '),
+          biopsyOrdered: biopsyOrderedFor(review, level),
+        },
+      }),
+    );
+  }
+  return cards;
+}
+
+/**
+ * Handles POST /cds-services/{serviceId}.
+ * @see CDS Hooks 2.0 "Calling a CDS Service"; CLINICAL-SPEC sections 1-4.
+ */
+export async function handleHookRequest(
+  serviceId: string,
+  body: unknown,
+  deps: HookDeps,
+): Promise<HookResult> {
+  const hooks = hooksOf(serviceId);
+  if (hooks.length === 0) {
+    return failed(
+      cdsError('unknown-service', `No CDS Service "${serviceId}"; GET /cds-services lists them.`),
+    );
+  }
+  // One id may serve several hooks: the request's own hook picks the definition.
+  const service: ServiceDefinition | undefined = serviceForHook(
+    serviceId,
+    (body as { hook?: unknown } | null)?.hook,
+  );
+  if (service === undefined) return failed(hookNotServed(body, hooks));
+  const request = parseHookRequest(body, service.hook);
+  if (isCdsError(request)) return failed(request);
+  const data = await gatherData(request, deps.fetcher);
+  if (isCdsError(data)) return failed(data);
+
+  const patientId = request.context.patientId;
+  const assessed = assessPatient(patientId, data.items, deps);
+  const cards =
+    service.hook === 'patient-view'
+      ? assessed.reports.map((r) =>
+          renderCard(r, assessed.patient, { patientId, newId: deps.newId }),
+        )
+      : orderCards(
+          assessed,
+          reviewDraftOrders(request, assessed.levelOf, deps.orderCodes),
+          request,
+          deps,
+        );
+
+  const first = assessed.reports[0]?.assessment;
+  return {
+    status: 200,
+    body: { cards },
+    audit: {
+      serviceId: service.id,
+      hook: service.hook,
+      hookInstance: request.hookInstance,
+      patientIdHash: hashPatientId(patientId),
+      inputs: assessed.inputs,
+      outputs: cards.map((c) => {
+        const x = c.extension['vcf-cds-assessment'];
+        return {
+          level: x.level,
+          category: x.category,
+          probabilityMalignant: x.probabilityMalignant,
+          safeguardApplied: x.safeguardApplied,
+        };
+      }),
+      engineVersion: first?.engineVersion ?? assessed.engineVersion,
+      knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * What the card renderer needs about one level: the engine's assessment plus the data-quality
+ * facts the FHIR layer found (CLINICAL-SPEC section 1: each handling rule visible on the card).
+ */
+import type { Assessment, Sign } from '../engine/index.js';
+
+export interface DataQuality {
+  /** Signs whose value rests on a preliminary Observation. */
+  readonly preliminary: readonly { readonly sign: Sign; readonly ref: string }[];
+  /** The same sign reported with different values: the latest was kept. */
+  readonly conflicts: readonly {
+    readonly sign: Sign;
+    readonly kept: { readonly ref: string; readonly value: string };
+    readonly superseded: readonly { readonly ref: string; readonly value: string }[];
+  }[];
+  /** Other notes, already worded (e.g. a panel member not at hand). */
+  readonly other: readonly string[];
+}
+
+export interface LevelReport {
+  /** 'C1'..'S1' or 'unspecified'. */
+  readonly level: string;
+  readonly assessment: Assessment;
+  readonly quality: DataQuality;
+  /** Resources behind the findings used, for RiskAssessment.basis and the audit. */
+  readonly basis: readonly { readonly ref: string; readonly versionId?: string }[];
+}
+
+export interface PatientContext {
+  readonly ageYears?: number;
+  /** Conditions that mark a known cancer history. */
+  readonly cancerHistory: readonly { readonly ref: string; readonly label: string }[];
+  /** Resources not used for any level, and why (already worded). */
+  readonly ignored: readonly { readonly ref: string; readonly reason: string }[];
+  /** Notes about the data as a whole (e.g. an OperationOutcome inside a prefetched search). */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,150 @@
+/**
+ * The CDS Hooks 2.0 request, validated with ajv (compiled once at start). Unknown fields and
+ * `extension` objects are accepted and ignored, as the spec asks.
+ * @see https://cds-hooks.hl7.org/2.0/#http-request_1
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { HookName } from './services.js';
+import { cdsError, type CdsError, type Issue } from './outcome.js';
+
+export interface FhirAuthorization {
+  readonly access_token: string;
+  readonly token_type: string;
+  readonly expires_in?: number;
+  readonly scope?: string;
+  readonly subject?: string;
+  readonly patient?: string;
+}
+
+export interface HookRequest {
+  readonly hook: HookName;
+  readonly hookInstance: string;
+  readonly fhirServer?: string;
+  readonly fhirAuthorization?: FhirAuthorization;
+  readonly context: {
+    readonly patientId: string;
+    readonly userId?: string;
+    readonly encounterId?: string;
+    readonly selections?: readonly string[];
+    readonly draftOrders?: { readonly resourceType: 'Bundle'; readonly entry?: readonly unknown[] };
+  };
+  readonly prefetch?: Readonly<Record<string, unknown>>;
+}
+
+const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const draftOrders = {
+  type: 'object',
+  required: ['resourceType'],
+  properties: { resourceType: { const: 'Bundle' }, entry: { type: 'array' } },
+} as const;
+
+/** JSON Schema of the request, per hook (context fields differ). */
+function requestSchema(hook: HookName) {
+  const context =
+    hook === 'patient-view'
+      ? { required: ['patientId'], properties: { patientId: id, userId: id, encounterId: id } }
+      : {
+          required:
+            hook === 'order-select'
+              ? ['patientId', 'draftOrders', 'selections']
+              : ['patientId', 'draftOrders'],
+          properties: {
+            patientId: id,
+            userId: id,
+            encounterId: id,
+            draftOrders,
+            selections: { type: 'array', items: id },
+          },
+        };
+  return {
+    type: 'object',
+    required: ['hook', 'hookInstance', 'context'],
+    properties: {
+      hook: { const: hook },
+      hookInstance: id,
+      fhirServer: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+      fhirAuthorization: {
+        type: 'object',
+        required: ['access_token', 'token_type'],
+        properties: {
+          access_token: { type: 'string', minLength: 1 },
+          token_type: { type: 'string', pattern: '^[Bb]earer$' },
+          expires_in: { type: 'integer' },
+          scope: { type: 'string' },
+          subject: { type: 'string' },
+          patient: { type: 'string' },
+        },
+      },
+      context: { type: 'object', ...context },
+      prefetch: { type: 'object', additionalProperties: { type: ['object', 'null'] } },
+    },
+    // The token is useless without the server it is for (spec: fhirServer is conditional on it).
+    dependencies: { fhirAuthorization: ['fhirServer'] },
+  } as const;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = {
+  'patient-view': ajv.compile(requestSchema('patient-view')),
+  'order-select': ajv.compile(requestSchema('order-select')),
+  'order-sign': ajv.compile(requestSchema('order-sign')),
+};
+
+/** "/context/patientId" -> "context.patientId"; the missing property is named for `required`. */
+function toIssue(e: ErrorObject): Issue {
+  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing =
+    e.keyword === 'required'
+      ? (e.params as { missingProperty: string }).missingProperty
+      : undefined;
+  const expression =
+    [path, missing].filter((p) => p !== undefined && p !== '').join('.') || '(body)';
+  const message =
+    missing !== undefined
+      ? 'is required'
+      : e.keyword === 'const' && path === 'hook'
+        ? `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)} for this service`
+        : (e.message ?? 'is invalid');
+  return {
+    severity: 'error',
+    code: missing ? 'required' : 'value',
+    diagnostics: `${expression} ${message}`,
+    expression: [expression],
+  };
+}
+
+function notAnObject(body: unknown): CdsError | undefined {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return undefined;
+  return cdsError('invalid-request', [
+    {
+      severity: 'error',
+      code: 'structure',
+      diagnostics: 'The request body must be a JSON object (a CDS Hooks request).',
+      expression: ['(body)'],
+    },
+  ]);
+}
+
+/** The 400 for a request whose `hook` is none of the hooks the service answers. */
+export function hookNotServed(body: unknown, hooks: readonly HookName[]): CdsError {
+  return (
+    notAnObject(body) ??
+    cdsError('invalid-request', [
+      {
+        severity: 'error',
+        code: 'value',
+        diagnostics: `hook must be one of ${hooks.map((h) => JSON.stringify(h)).join(', ')} for this service`,
+        expression: ['hook'],
+      },
+    ])
+  );
+}
+
+/** The request if valid for the service's hook, else a 400 error naming every problem. */
+export function parseHookRequest(body: unknown, hook: HookName): HookRequest | CdsError {
+  const shape = notAnObject(body);
+  if (shape) return shape;
+  const validate = validators[hook];
+  if (validate(body)) return body as HookRequest;
+  return cdsError('invalid-request', (validate.errors ?? []).slice(0, 20).map(toIssue));
+}

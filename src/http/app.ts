@@ -1,0 +1,277 @@
+/**
+ * The HTTP adapter: express 5 routes that hand bodies to `cds/` and send what it returns. Handlers
+ * are a few lines and `return` after every response (ARCHITECTURE.md).
+ */
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { discoveryDocument, findService } from '../cds/services.js';
+import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
+import { parseFeedback } from '../cds/feedback.js';
+import { handleAssessBundle } from '../cds/risk-assessment.js';
+import { cdsError, errorResponse, isCdsError, type CdsError } from '../cds/outcome.js';
+import type { Store } from '../store/types.js';
+import { corsMiddleware } from './cors.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
+import { playgroundRouter } from './playground.js';
+import type { Metrics } from './metrics.js';
+
+export interface AppDeps {
+  readonly hook: HookDeps;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly bodyLimit: string;
+  readonly corsOrigins: readonly string[] | '*';
+  readonly trustProxy: boolean;
+  /** Client JWT check for a CDS endpoint; `audience` is the URL invoked. Off: passes through. */
+  readonly clientAuth: (kind: 'service' | 'feedback') => RequestHandler;
+  /** Per-client rate limit; answers 429 itself. */
+  readonly rateLimit: RequestHandler;
+  /** Serve /playground (PLAYGROUND setting). */
+  readonly playground: boolean;
+}
+
+function sendError(res: Response, error: CdsError): void {
+  const { status, body } = errorResponse(error);
+  res.status(status).type('application/json').json(body);
+}
+
+/** After parsing: a body nested deeper than any FHIR content is refused before anything walks it. */
+const limitDepth: RequestHandler = (req, res, next) => {
+  if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
+    sendError(
+      res,
+      cdsError('invalid-request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`),
+    );
+    return;
+  }
+  next();
+};
+
+/** JSON bodies only: anything else is 415 before parsing. */
+const requireJson: RequestHandler = (req, res, next) => {
+  if (
+    req.method === 'POST' &&
+    !req.is(['application/json', 'application/fhir+json', 'application/*+json'])
+  ) {
+    sendError(res, cdsError('unsupported-media-type', 'Send the body as application/json.'));
+    return;
+  }
+  next();
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.set('query parser', 'simple');
+  // No upgrade-insecure-requests: inside a hospital network the service may be reached over plain
+  // http behind a TLS-terminating proxy, and the playground page must still load its own script.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null },
+      },
+    }),
+  );
+  app.use(corsMiddleware(deps.corsOrigins));
+  app.use(deps.metrics.middleware);
+  app.use(requestLog(deps.logger));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.store.ping();
+      res.json({ status: 'ready', store: deps.store.kind });
+    } catch {
+      res.status(503).json({ status: 'not ready', store: deps.store.kind });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.contentType).send(await deps.metrics.render());
+  });
+
+  app.get('/cds-services', (_req, res) => {
+    res.json(discoveryDocument());
+  });
+
+  const json = express.json({
+    limit: deps.bodyLimit,
+    type: ['application/json', 'application/fhir+json', 'application/*+json'],
+  });
+
+  app.post(
+    '/cds-services/:id',
+    deps.clientAuth('service'),
+    deps.rateLimit,
+    requireJson,
+    json,
+    limitDepth,
+    async (req, res) => {
+      const id = String(req.params['id']);
+      res.locals['serviceId'] = findService(id)?.id ?? 'unknown';
+      const result = await handleHookRequest(id, req.body, deps.hook);
+      if (result.status !== 200 || !('audit' in result)) {
+        res.status(result.status).json(result.body);
+        return;
+      }
+      deps.metrics.countAssessments(
+        result.audit.serviceId,
+        result.audit.outputs.map((o) => o.category),
+      );
+      res.json(result.body);
+      // The audit write is off the response path; a failure is logged, never lost silently.
+      const client = res.locals['client'] as { iss?: string } | undefined;
+      deps.store
+        .saveAudit({
+          id: deps.hook.newId(),
+          time: deps.hook.now().toISOString(),
+          ...result.audit,
+          inputs: [...result.audit.inputs],
+          outputs: [...result.audit.outputs],
+          ...(client?.iss ? { clientId: client.iss } : {}),
+        })
+        .catch((error: unknown) => {
+          deps.logger.error(
+            { err: errorCode(error), hookInstance: result.audit.hookInstance },
+            'audit record not stored',
+          );
+        });
+      return;
+    },
+  );
+
+  app.post(
+    '/cds-services/:id/feedback',
+    deps.clientAuth('feedback'),
+    deps.rateLimit,
+    requireJson,
+    json,
+    limitDepth,
+    async (req, res) => {
+      const id = String(req.params['id']);
+      const items = parseFeedback(id, req.body);
+      if (isCdsError(items)) {
+        sendError(res, items);
+        return;
+      }
+      const client = res.locals['client'] as { iss?: string } | undefined;
+      const receivedAt = deps.hook.now().toISOString();
+      try {
+        await deps.store.saveFeedback(
+          items.map((f) => ({
+            serviceId: id,
+            card: f.card,
+            outcome: f.outcome,
+            outcomeTimestamp: f.outcomeTimestamp,
+            receivedAt,
+            ...(f.acceptedSuggestions
+              ? { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }
+              : {}),
+            ...(f.overrideReason ? { overrideReason: f.overrideReason } : {}),
+            ...(client?.iss ? { clientId: client.iss } : {}),
+          })),
+        );
+      } catch (error) {
+        deps.logger.error({ err: errorCode(error) }, 'feedback not stored');
+        sendError(
+          res,
+          cdsError('store-unavailable', 'The feedback could not be stored; please retry.'),
+        );
+        return;
+      }
+      res.status(200).json({ stored: items.length });
+      return;
+    },
+  );
+
+  app.post(
+    '/api/assess',
+    deps.clientAuth('service'),
+    deps.rateLimit,
+    requireJson,
+    json,
+    limitDepth,
+    (req, res) => {
+      const patient = typeof req.query['patient'] === 'string' ? req.query['patient'] : undefined;
+      const result = handleAssessBundle(req.body, patient, deps.hook);
+      res.status(result.status).type('application/fhir+json').json(result.body);
+      return;
+    },
+  );
+
+  if (deps.playground) app.use(playgroundRouter());
+
+  app.use((_req: Request, res: Response) => {
+    sendError(
+      res,
+      cdsError('unknown-service', 'No such endpoint; GET /cds-services lists the CDS Services.'),
+    );
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown };
+  return typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'unknown';
+}
+
+/** Maps body-parser and unexpected errors; never sends a stack, never disguises a 500 as a 400. */
+function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const e = error as { type?: unknown; status?: unknown };
+    if (e?.type === 'entity.too.large') {
+      sendError(
+        res,
+        cdsError('too-large', 'The request body is larger than this service accepts.'),
+      );
+    } else if (e?.type === 'entity.parse.failed') {
+      sendError(res, cdsError('invalid-request', 'The request body is not valid JSON.'));
+    } else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      sendError(
+        res,
+        cdsError(
+          'unsupported-media-type',
+          'Unsupported content encoding or charset; send UTF-8 JSON.',
+        ),
+      );
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      sendError(res, cdsError('invalid-request', 'The request could not be read.'));
+    } else {
+      logger.error({ err: errorCode(error) }, 'unexpected error');
+      sendError(res, cdsError('internal', 'internal'));
+    }
+  };
+}
+
+/** One log line per request: method, route, status, time. No bodies, no headers, no patient data. */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info(
+        {
+          method: req.method,
+          path: req.path.startsWith('/cds-services/') ? req.path : req.path.slice(0, 64),
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

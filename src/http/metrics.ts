@@ -1,0 +1,82 @@
+/**
+ * Prometheus metrics: request counts and latency by service and status, assessments by category,
+ * FHIR fetch errors. One registry per app instance, so tests do not share counters.
+ */
+import type { RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly middleware: RequestHandler;
+  countAssessments(serviceId: string, categories: readonly string[]): void;
+  countFetchError(reason: string): void;
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+/** The route label: fixed names only, so an attacker cannot grow the label set. */
+function routeOf(path: string, serviceId: unknown): string {
+  if (path.startsWith('/cds-services/')) {
+    const id = typeof serviceId === 'string' ? serviceId : 'unknown';
+    return path.endsWith('/feedback') ? `feedback:${id}` : `service:${id}`;
+  }
+  return [
+    '/cds-services',
+    '/healthz',
+    '/readyz',
+    '/metrics',
+    '/api/assess',
+    '/playground',
+  ].includes(path)
+    ? path
+    : 'other';
+}
+
+export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'vcf_cds_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'vcf_cds_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const assessments = new Counter({
+    name: 'vcf_cds_assessments_total',
+    help: 'Level assessments returned as cards, by service and category',
+    labelNames: ['service', 'category'],
+    registers: [registry],
+  });
+  const fetchErrors = new Counter({
+    name: 'vcf_cds_fhir_fetch_errors_total',
+    help: 'Failed queries to a client FHIR server, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return {
+    middleware: (req, res, next) => {
+      const end = latency.startTimer();
+      res.on('finish', () => {
+        const labels = {
+          route: routeOf(req.path, res.locals['serviceId']),
+          status: String(res.statusCode),
+        };
+        requests.inc(labels);
+        end(labels);
+      });
+      next();
+    },
+    countAssessments: (service, categories) => {
+      for (const category of categories) assessments.inc({ service, category });
+    },
+    countFetchError: (reason) => fetchErrors.inc({ reason }),
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * GET /playground: a page where a person picks the signs of a level (or loads an example patient),
+ * sends a real CDS Hooks `patient-view` request to this service, and sees the cards as an EHR would
+ * show them (CLINICAL-SPEC section 4). Static files only: the page calls the public endpoints.
+ *
+ * - `/playground`: the page (scripts from 'self' only, so it runs under the app's CSP);
+ * - `/playground/contract.json`: the input contract of CLINICAL-SPEC section 1, built from the
+ *   engine's vocabulary and the published CodeSystems, so the page never repeats it;
+ * - `/playground/examples[/:name]`: the example patients of `profiles/examples` (transaction Bundles).
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
+import findingCodeSystem from '../../profiles/CodeSystem-vcf-finding.json' with { type: 'json' };
+import valueCodeSystem from '../../profiles/CodeSystem-vcf-finding-value.json' with { type: 'json' };
+import {
+  CODED_SIGN_VALUES,
+  SIGNS,
+  SIGN_LABELS,
+  isBooleanSign,
+  isCodedSign,
+  isQuantitySign,
+} from '../engine/index.js';
+import { projectRoot } from '../project-root.js';
+import { findService, PREFETCH } from '../cds/services.js';
+import {
+  CANONICAL_BASE,
+  VCF_FINDING_SYSTEM,
+  VCF_FINDING_VALUE_SYSTEM,
+  VERTEBRAL_LEVELS,
+  VERTEBRAL_LEVEL_SYSTEM,
+} from '../terminology/index.js';
+
+const ROOT = projectRoot();
+const EXAMPLES_DIR = join(ROOT, 'profiles', 'examples');
+const SUFFIX = '.bundle.json';
+/** The service the page calls: the patient-view one. */
+const SERVICE_ID = 'vcf-assessment';
+
+/**
+ * The page's files: beside this module when a build copies them there, else in the source tree
+ * (`dist/` holds only compiled TypeScript).
+ */
+function pageDir(): string {
+  const here = join(dirname(fileURLToPath(import.meta.url)), 'playground');
+  return existsSync(join(here, 'index.html')) ? here : join(ROOT, 'src', 'http', 'playground');
+}
+
+function displays(cs: {
+  concept: readonly { code: string; display?: string }[];
+}): Map<string, string> {
+  return new Map(cs.concept.map((c) => [c.code, c.display ?? c.code]));
+}
+
+/** The input contract as the page needs it (CLINICAL-SPEC section 1). */
+export function playgroundContract() {
+  const findingDisplay = displays(findingCodeSystem);
+  const valueDisplay = displays(valueCodeSystem);
+  const service = findService(SERVICE_ID);
+  return {
+    service: {
+      id: SERVICE_ID,
+      hook: service?.hook ?? 'patient-view',
+      prefetchKeys: Object.keys(PREFETCH),
+    },
+    profile: `${CANONICAL_BASE}/StructureDefinition/vcf-finding-observation`,
+    systems: {
+      finding: VCF_FINDING_SYSTEM,
+      value: VCF_FINDING_VALUE_SYSTEM,
+      level: VERTEBRAL_LEVEL_SYSTEM,
+      observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
+      ucum: 'http://unitsofmeasure.org',
+    },
+    levels: VERTEBRAL_LEVELS,
+    signs: SIGNS.map((sign) => {
+      const base = {
+        sign,
+        label: SIGN_LABELS[sign],
+        display: findingDisplay.get(sign) ?? SIGN_LABELS[sign],
+      };
+      // CLINICAL-SPEC section 1: ADC as valueQuantity in UCUM 10*-3.mm2/s.
+      if (isQuantitySign(sign))
+        return {
+          ...base,
+          kind: 'quantity',
+          unit: { code: '10*-3.mm2/s', display: 'x10^-3 mm2/s' },
+        };
+      if (isBooleanSign(sign)) return { ...base, kind: 'boolean' };
+      if (isCodedSign(sign)) {
+        return {
+          ...base,
+          kind: 'coded',
+          values: CODED_SIGN_VALUES[sign].map((code) => ({
+            code,
+            display: valueDisplay.get(code) ?? code,
+          })),
+        };
+      }
+      return base;
+    }),
+  };
+}
+
+function exampleNames(): string[] {
+  try {
+    return readdirSync(EXAMPLES_DIR)
+      .filter((f) => f.endsWith(SUFFIX))
+      .map((f) => f.slice(0, -SUFFIX.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function notFound(res: Response, diagnostics: string): void {
+  res
+    .status(404)
+    .type('application/json')
+    .json({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'not-found', diagnostics }],
+    });
+}
+
+/** Mount with `app.use(playgroundRouter())` before the app's 404 handler. */
+export function playgroundRouter(): Router {
+  const router = Router();
+  const dir = pageDir();
+  const contract = JSON.stringify(playgroundContract());
+  router.get('/playground', (_req, res) => {
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(join(dir, 'index.html'), (error) => {
+      if (error && !res.headersSent)
+        notFound(res, 'The playground page is not installed with this build.');
+    });
+  });
+  router.get('/playground/contract.json', (_req, res) => {
+    res.type('application/json').send(contract);
+  });
+  router.get('/playground/examples', (_req, res) => {
+    res.json({ examples: exampleNames() });
+  });
+  router.get('/playground/examples/:name', (req, res) => {
+    const name = String(req.params['name']);
+    // Only names from the listing: no path is ever built from raw input.
+    if (!exampleNames().includes(name)) {
+      notFound(res, 'No such example.');
+      return;
+    }
+    res.type('application/fhir+json').send(readFileSync(join(EXAMPLES_DIR, name + SUFFIX), 'utf8'));
+  });
+  router.use('/playground', express.static(dir, { index: false, cacheControl: true, maxAge: 0 }));
+  return router;
+}

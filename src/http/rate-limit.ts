@@ -1,0 +1,75 @@
+/**
+ * Per-client rate limiting (fixed one-minute windows). The client is the authenticated JWT issuer
+ * when there is one, else the remote address. With PostgreSQL the counters live in the database,
+ * so every replica sees the same count; with the embedded SQLite store (one replica) they live in
+ * memory. A counter store that fails lets the request through (availability of decision support
+ * outweighs the limit) and logs the failure.
+ */
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+export interface RateCounter {
+  /** Count of hits in the current window for `key`, this hit included. */
+  hit(key: string, windowMs: number, now: Date): Promise<number>;
+}
+
+/** In-memory fixed-window counter for a single replica; old windows are dropped. */
+export function memoryRateCounter(maxKeys = 100_000): RateCounter {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    hit: async (key, windowMs, now) => {
+      const start = Math.floor(now.getTime() / windowMs) * windowMs;
+      const w = windows.get(key);
+      if (w === undefined || w.start !== start) {
+        if (windows.size >= maxKeys) {
+          for (const [k, v] of windows) if (v.start !== start) windows.delete(k);
+          if (windows.size >= maxKeys) windows.clear();
+        }
+        windows.set(key, { start, count: 1 });
+        return 1;
+      }
+      w.count += 1;
+      return w.count;
+    },
+  };
+}
+
+export function rateLimit(options: {
+  perMinute: number;
+  counter: RateCounter;
+  now: () => Date;
+  logger: Logger;
+}): RequestHandler {
+  const windowMs = 60_000;
+  return async (req, res, next) => {
+    const client = res.locals['client'] as { iss?: string } | undefined;
+    const key = client?.iss ? `iss:${client.iss}` : `ip:${req.ip ?? 'unknown'}`;
+    let count: number;
+    try {
+      count = await options.counter.hit(key, windowMs, options.now());
+    } catch (error) {
+      options.logger.warn(
+        { err: (error as { code?: string })?.code ?? 'unknown' },
+        'rate-limit counter unavailable',
+      );
+      next();
+      return;
+    }
+    res.setHeader('RateLimit-Limit', String(options.perMinute));
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, options.perMinute - count)));
+    if (count > options.perMinute) {
+      res.setHeader(
+        'Retry-After',
+        String(Math.ceil((windowMs - (options.now().getTime() % windowMs)) / 1000)),
+      );
+      res.status(429).json({
+        resourceType: 'OperationOutcome',
+        issue: [
+          { severity: 'error', code: 'throttled', diagnostics: 'Too many requests; retry later.' },
+        ],
+      });
+      return;
+    }
+    next();
+  };
+}

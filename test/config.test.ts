@@ -1,0 +1,103 @@
+/**
+ * Configuration (ARCHITECTURE.md: read once, validated, every problem named, start-up stops on
+ * any). The README's "Settings" table lists each key tested here.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../src/engine/index.js';
+
+const SANDBOX_ISSUERS = JSON.stringify([
+  {
+    iss: 'https://sandbox.cds-hooks.org',
+    jku: ['https://sandbox.cds-hooks.org/.well-known/jwks.json'],
+    algorithms: ['ES384'],
+  },
+]);
+
+describe('loadConfig', () => {
+  it('no environment: valid embedded defaults (port 3000, SQLite under ./data, auth off, published clinical defaults)', () => {
+    const { config, errors } = loadConfig({});
+    expect(errors).toEqual([]);
+    expect(config.port).toBe(3000);
+    expect(config.store).toEqual({ dataDir: './data' });
+    expect(config.auth).toEqual({ enabled: false, issuers: [] });
+    expect(config.engine).toEqual(DEFAULT_ENGINE_SETTINGS);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('PORT overrides; DATABASE_URL selects PostgreSQL', () => {
+    const { config } = loadConfig({ PORT: '8081', DATABASE_URL: 'postgres://u@db/vcf' });
+    expect(config.port).toBe(8081);
+    expect(config.store).toEqual({ postgresUrl: 'postgres://u@db/vcf' });
+  });
+
+  it('names every bad key at once', () => {
+    const { errors } = loadConfig({
+      PORT: 'eighty',
+      VCF_PRETEST_PROBABILITY: '1.5',
+      VCF_USE_DWI: 'maybe',
+      LOG_LEVEL: 'loud',
+      BODY_LIMIT: 'huge',
+      DATABASE_URL: 'mysql://x',
+      VCF_CANCER_SNOMED_CODES: '363346000,cancer',
+    });
+    const text = errors.join('\n');
+    for (const key of [
+      'PORT',
+      'VCF_PRETEST_PROBABILITY',
+      'VCF_USE_DWI',
+      'LOG_LEVEL',
+      'BODY_LIMIT',
+      'DATABASE_URL',
+      'VCF_CANCER_SNOMED_CODES',
+    ]) {
+      expect(text).toContain(key);
+    }
+  });
+
+  it('thresholds are checked against each other', () => {
+    const { errors } = loadConfig({ VCF_BENIGN_THRESHOLD: '0.95' });
+    expect(errors.join()).toMatch(/benignThreshold must be lower than malignantThreshold/);
+  });
+
+  it('a site ADC rule: all four keys together, or an error', () => {
+    const partial = loadConfig({ VCF_ADC_CUTOFF: '1.14' });
+    expect(partial.errors.join()).toMatch(/must be set together/);
+    const full = loadConfig({
+      VCF_ADC_CUTOFF: '1.14',
+      VCF_ADC_SENSITIVITY: '0.8',
+      VCF_ADC_SPECIFICITY: '0.9',
+      VCF_ADC_SOURCE: 'Park et al., Korean J Radiol 2016 (site protocol b 0/400/1000)',
+    });
+    expect(full.errors).toEqual([]);
+    expect(full.config.engine.adc).toMatchObject({
+      cutoff: 1.14,
+      sensitivity: 0.8,
+      specificity: 0.9,
+    });
+  });
+
+  it('client auth on: needs valid CDS_CLIENT_ISSUERS and PUBLIC_BASE_URL', () => {
+    expect(loadConfig({ CDS_CLIENT_AUTH: 'true' }).errors.join('\n')).toMatch(
+      /CDS_CLIENT_ISSUERS is not set[\s\S]*PUBLIC_BASE_URL is not set/,
+    );
+    const bad = loadConfig({
+      CDS_CLIENT_AUTH: 'true',
+      PUBLIC_BASE_URL: 'https://cds.example.org',
+      CDS_CLIENT_ISSUERS: '[{"iss":"x"}]',
+    });
+    expect(bad.errors.join()).toMatch(/CDS_CLIENT_ISSUERS\[0\] \("x"\): needs a key source/);
+    const good = loadConfig({
+      CDS_CLIENT_AUTH: 'true',
+      PUBLIC_BASE_URL: 'https://cds.example.org/',
+      CDS_CLIENT_ISSUERS: SANDBOX_ISSUERS,
+    });
+    expect(good.errors).toEqual([]);
+    expect(good.config.publicBaseUrl).toBe('https://cds.example.org');
+    expect(good.config.auth.issuers.map((i) => i.iss)).toEqual(['https://sandbox.cds-hooks.org']);
+  });
+
+  it('client auth off: the issuer list is not read', () => {
+    expect(loadConfig({ CDS_CLIENT_ISSUERS: 'nonsense' }).errors).toEqual([]);
+  });
+});

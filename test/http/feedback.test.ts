@@ -1,0 +1,103 @@
+/**
+ * CDS Hooks feedback: validated, stored durably before the 200, every report kept (the same card
+ * may be reported more than once), 503 when the store cannot take it.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../support/test-service.js';
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startTestService();
+});
+afterAll(async () => {
+  await svc.close();
+});
+
+const CARD = 'b8f4d2a0-6c1e-4f3a-9d2b-7e5c1a0f4b21';
+const accepted = {
+  card: CARD,
+  outcome: 'accepted',
+  acceptedSuggestions: [{ id: 'e56e1945-20b3-4393-8503-a1a20fd73152' }],
+  outcomeTimestamp: '2026-11-24T10:00:00Z',
+};
+const overridden = {
+  card: CARD,
+  outcome: 'overridden',
+  overrideReason: {
+    reason: {
+      system: 'https://w3id.org/vcf-cds/fhir/CodeSystem/override-reason',
+      code: 'biopsy-done-or-scheduled',
+      display: 'Biopsy already done or scheduled',
+    },
+    userComment: 'Biopsy booked for Thursday',
+  },
+  outcomeTimestamp: '2026-11-24T10:05:00-05:00',
+};
+
+const send = (body: unknown, service = 'vcf-assessment') =>
+  request(svc.app)
+    .post(`/cds-services/${service}/feedback`)
+    .send(body as object);
+
+describe('feedback', () => {
+  it('stores accepted and overridden reports, each kept, and answers only once stored', async () => {
+    await send({ feedback: [accepted] }).expect(200);
+    await send({ feedback: [overridden, accepted] }).expect(200);
+    const stored = await svc.store.listFeedback({ card: CARD });
+    expect(stored.map((f) => f.outcome)).toEqual(['accepted', 'overridden', 'accepted']);
+    expect(stored[1]).toMatchObject({
+      serviceId: 'vcf-assessment',
+      overrideReason: {
+        reason: { code: 'biopsy-done-or-scheduled' },
+        userComment: 'Biopsy booked for Thursday',
+      },
+      outcomeTimestamp: '2026-11-24T10:05:00-05:00',
+    });
+    expect(stored[0]?.acceptedSuggestions).toEqual([
+      { id: 'e56e1945-20b3-4393-8503-a1a20fd73152' },
+    ]);
+  });
+
+  it.each([
+    ['no feedback array', { card: CARD }],
+    ['empty feedback array', { feedback: [] }],
+    ['unknown outcome', { feedback: [{ ...accepted, outcome: 'ignored' }] }],
+    [
+      'missing card',
+      { feedback: [{ outcome: 'accepted', outcomeTimestamp: accepted.outcomeTimestamp }] },
+    ],
+    ['bad timestamp', { feedback: [{ ...accepted, outcomeTimestamp: 'yesterday' }] }],
+    [
+      'overrideReason on an accepted card',
+      { feedback: [{ ...accepted, overrideReason: overridden.overrideReason }] },
+    ],
+  ])('400 with an OperationOutcome: %s', async (_name, body) => {
+    const res = await send(body).expect(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue.length).toBeGreaterThan(0);
+  });
+
+  it('the comment is stored but never logged', async () => {
+    await send({
+      feedback: [
+        {
+          ...overridden,
+          overrideReason: { ...overridden.overrideReason, userComment: 'patient Jane Roe 1950' },
+        },
+      ],
+    }).expect(200);
+    expect(svc.rawLog()).not.toContain('Jane Roe');
+  });
+
+  it('503 when the store cannot take the write; nothing claimed stored', async () => {
+    const broken = await startTestService();
+    await broken.store.close();
+    const res = await request(broken.app)
+      .post('/cds-services/vcf-assessment/feedback')
+      .send({ feedback: [accepted] })
+      .expect(503);
+    expect(res.body.issue[0].code).toBe('transient');
+    await broken.close().catch(() => undefined);
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * The playground (issue 7 item 3) end to end: the real app on an ephemeral port, the page in headless
+ * Chromium (Debian's, driven by playwright-core; test/setup/chromium.ts installs it), real CDS Hooks
+ * requests. Asserts what a clinician sees (CLINICAL-SPEC section 4) and that the page runs under the
+ * app's CSP with no console errors.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFhirValidator, type FhirValidator } from '../../src/fhir/fhir-schema.js';
+import { startTestService, type TestService } from '../support/test-service.js';
+import { CHROMIUM_PATH } from '../setup/chromium.js';
+
+// The flags the machine notes give: no sandbox as root, and no background traffic to Google's hosts.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const FINDING_SYSTEM = 'https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding';
+const VALUE_SYSTEM = 'https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding-value';
+const LEVEL_SYSTEM = 'https://w3id.org/vcf-cds/fhir/CodeSystem/vertebral-level';
+
+let service: TestService;
+let server: Server;
+let base: string;
+let browser: Browser;
+let fhir: FhirValidator;
+
+beforeAll(async () => {
+  service = await startTestService();
+  server = service.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve).once('error', reject);
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  fhir = createFhirValidator();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await service?.close();
+});
+
+interface Opened {
+  readonly page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  readonly problems: () => string[];
+  readonly csp: string;
+}
+
+let context: BrowserContext | undefined;
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+async function openPlayground(): Promise<Opened> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Injected by the browser itself (not subject to the page's CSP): records every CSP violation.
+  await page.addInitScript({
+    content:
+      'window.cspViolations = []; document.addEventListener("securitypolicyviolation", (e) =>' +
+      ' window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));',
+  });
+  const response = await page.goto(`${base}/playground`);
+  expect(response?.status()).toBe(200);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
+  return {
+    page,
+    csp: (await response?.headerValue('content-security-policy')) ?? '',
+    problems: () => problems,
+  };
+}
+
+async function cspViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.cspViolations')) as string[];
+}
+
+/** The colour of a card's left edge (the indicator colour), as the browser computed it. */
+type Css = { getComputedStyle(el: unknown): { borderLeftColor: string } };
+function edgeColour(card: Locator): Promise<string> {
+  return card.evaluate((el) => (globalThis as unknown as Css).getComputedStyle(el).borderLeftColor);
+}
+
+/** The request the page shows as sent. */
+async function shownRequest(page: Page): Promise<HookRequestShape> {
+  return JSON.parse((await page.locator('#request').textContent()) ?? '') as HookRequestShape;
+}
+
+interface Resource {
+  resourceType: string;
+  id: string;
+  [k: string]: unknown;
+}
+interface SearchSet {
+  resourceType: 'Bundle';
+  type: string;
+  entry?: { resource: Resource }[];
+}
+interface HookRequestShape {
+  hook: string;
+  hookInstance: string;
+  context: { patientId: string; userId?: string };
+  prefetch: { patient: Resource; findings: SearchSet; conditions: SearchSet };
+}
+
+describe('GET /playground in a browser', () => {
+  it('sends the malignant constellation for a level and shows a warning card, as an EHR would', async () => {
+    const { page, problems, csp } = await openPlayground();
+    expect(csp).toContain("script-src 'self'");
+
+    await page.getByLabel('Vertebral level', { exact: true }).selectOption('T11');
+    await page.getByRole('button', { name: 'Malignant constellation' }).click();
+    expect(await page.getByLabel('Pedicle', { exact: true }).inputValue()).toBe('destroyed');
+    await page.getByLabel('Known cancer history').check();
+    await page.getByRole('button', { name: 'Send CDS Hooks request' }).click();
+
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: 5000 });
+    expect(await card.count()).toBe(1);
+    expect(await page.getByRole('status').first().textContent()).toMatch(/^HTTP 200 .*1 card/);
+
+    // Indicator: a text label and the warning colour on the card's edge.
+    expect(await card.locator('.indicator').textContent()).toBe('Warning');
+    expect(await card.getAttribute('data-indicator')).toBe('warning');
+    expect(await edgeColour(card)).toBe('rgb(212, 160, 0)');
+
+    const summary = (await card.getByRole('heading', { level: 3 }).textContent()) ?? '';
+    expect(summary).toContain('T11');
+    expect(summary).toContain('malignant-favoured');
+
+    // The detail's markdown rendered: the evidence table, with the signs sent.
+    const table = card.locator('.detail').getByRole('table');
+    expect(await table.count()).toBe(1);
+    const headers = await table.getByRole('columnheader').allTextContents();
+    expect(headers.slice(0, 4)).toEqual(['Sign', 'Value', 'Points to', 'LR']);
+    expect(await table.getByRole('row', { name: /Pedicle\s+destroyed\s+malignant/ }).count()).toBe(
+      1,
+    );
+    expect(await table.getByRole('row', { name: /Enhancement pattern\s+nodular/ }).count()).toBe(1);
+    const detail = (await card.locator('.detail').textContent()) ?? '';
+    expect(detail).toContain('biopsy is the reference standard');
+    expect(detail).toMatch(/known cancer history/i);
+    expect(detail).not.toContain('**'); // bold rendered, not shown raw
+    expect(detail).not.toMatch(/Not used/); // every Observation the page built was usable
+    expect(await card.locator('.detail h4').count()).toBeGreaterThan(1);
+
+    // Suggestion, override reasons, source.
+    const biopsy = card.getByRole('button', { name: /biopsy of T11/i });
+    expect(await biopsy.isVisible()).toBe(true);
+    await biopsy.click();
+    expect(await biopsy.getAttribute('aria-pressed')).toBe('true');
+    expect(await card.locator('.feedback').textContent()).toContain('"outcome": "accepted"');
+    expect(await card.getByLabel('Override reason').locator('option').count()).toBeGreaterThan(0);
+    const source = card.locator('.source a');
+    expect(await source.textContent()).toContain('Zhao');
+    expect(await source.getAttribute('href')).toMatch(/^https:\/\/doi\.org\//);
+
+    // The request shown is a CDS Hooks request whose prefetch holds valid FHIR.
+    const request = await shownRequest(page);
+    expect(request.hook).toBe('patient-view');
+    expect(request.context.patientId).toBe(request.prefetch.patient.id);
+    const observations = (request.prefetch.findings.entry ?? []).map((e) => e.resource);
+    expect(observations.length).toBeGreaterThanOrEqual(12);
+    for (const resource of [
+      request.prefetch.patient,
+      request.prefetch.findings,
+      request.prefetch.conditions,
+    ]) {
+      expect(fhir.validate(resource)).toEqual([]);
+    }
+    for (const o of observations) {
+      expect(o).toMatchObject({
+        resourceType: 'Observation',
+        status: 'final',
+        category: [{ coding: [{ code: 'imaging' }] }],
+        code: { coding: [{ system: FINDING_SYSTEM }] },
+        subject: { reference: `Patient/${request.context.patientId}` },
+        bodySite: { coding: [{ system: LEVEL_SYSTEM, code: 'T11' }] },
+      });
+      expect(typeof o['effectiveDateTime']).toBe('string');
+    }
+    const adc = observations.find((o) => JSON.stringify(o['code']).includes('"adc"'));
+    expect(adc?.['valueQuantity']).toMatchObject({
+      value: 0.7,
+      system: 'http://unitsofmeasure.org',
+      code: '10*-3.mm2/s',
+    });
+    const pedicle = observations.find((o) => JSON.stringify(o['code']).includes('"pedicle"'));
+    expect(pedicle?.['valueCodeableConcept']).toMatchObject({
+      coding: [{ system: VALUE_SYSTEM, code: 'destroyed' }],
+    });
+    expect(request.prefetch.conditions.entry?.[0]?.resource).toMatchObject({
+      resourceType: 'Condition',
+      clinicalStatus: { coding: [{ code: 'active' }] },
+      // WHO ICD-10 C79.5 "Secondary malignant neoplasm of bone and bone marrow".
+      code: {
+        coding: expect.arrayContaining([
+          expect.objectContaining({ system: 'http://hl7.org/fhir/sid/icd-10', code: 'C79.5' }),
+        ]),
+      },
+    });
+
+    expect(problems()).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it('loads an example patient (benign) and shows an info card without a biopsy suggestion', async () => {
+    const { page, problems } = await openPlayground();
+    await page.getByLabel('Example bundle').selectOption('benign');
+    await page.getByRole('button', { name: 'Load example and send' }).click();
+
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: 5000 });
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('.indicator').textContent()).toBe('Info');
+    expect(await edgeColour(card)).toBe('rgb(11, 92, 173)');
+    const summary = (await card.getByRole('heading', { level: 3 }).textContent()) ?? '';
+    expect(summary).toContain('L1');
+    expect(summary).toContain('benign-favoured');
+    expect(await card.locator('.detail').getByRole('table').count()).toBe(1);
+    expect(await card.getByRole('button', { name: /biopsy/i }).count()).toBe(0);
+    expect(await card.getByLabel('Override reason').count()).toBe(0);
+
+    const request = await shownRequest(page);
+    expect(request.context.patientId).toBe('vcf-example-benign');
+    expect(request.prefetch.patient.id).toBe('vcf-example-benign');
+    expect(request.prefetch.findings.entry?.length).toBe(14);
+
+    expect(problems()).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it("shows the service's OperationOutcome readably when a request is refused", async () => {
+    const { page, problems } = await openPlayground();
+    // The page only builds valid requests: break one on its way out, as a faulty client would.
+    await page.route('**/cds-services/vcf-assessment', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+      await route.continue({ postData: JSON.stringify({ ...body, context: {} }) });
+    });
+    await page.getByRole('button', { name: 'Osteoporotic constellation' }).click();
+    await page.getByRole('button', { name: 'Send CDS Hooks request' }).click();
+
+    const alert = page.locator('#error');
+    await alert.waitFor({ state: 'visible', timeout: 5000 });
+    expect(await alert.getAttribute('role')).toBe('alert');
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toMatch(/HTTP 400/);
+    expect(text).toMatch(/error \(\w[\w-]*\)/); // severity (code) of each issue
+    expect(text).toMatch(/patientId/);
+    expect(await page.locator('article.card').count()).toBe(0);
+
+    // Chromium reports the refused request itself; nothing else may go wrong.
+    expect(problems().filter((p) => !/status of 400/.test(p))).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
+  });
+});
