@@ -1,0 +1,112 @@
+/**
+ * `validate`'s work, without output: assess every referenced patient through the FHIR layer and
+ * engine, match each reference to its level, and summarise. A reference naming a patient the
+ * cohort lacks, or a patient with several levels and no level given, is an error (a typo must not
+ * silently shrink or bias the sample); a level without findings is listed as not counted.
+ */
+import type { PatientAssessment } from '../cds/level-reports.js';
+import { ENGINE_VERSION } from '../engine/index.js';
+import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
+import { summariseValidation, type Truth, type ValidationCase } from '../validation/index.js';
+import { CliError, placeText } from './cli-error.js';
+import type { CliContext } from './cli-context.js';
+import { assessGroup, readCohort } from './cohort.js';
+import { progress } from './progress.js';
+import { gatherReferences } from './reference-sources.js';
+import type { ExcludedCase, ValidationReport } from './validation-report.js';
+
+/** Runs the validation and builds the report (no output written). */
+export function buildValidationReport(
+  path: string,
+  options: { readonly reference?: string; readonly positive: Truth },
+  ctx: CliContext,
+): ValidationReport {
+  const cohort = readCohort(path);
+  const { references, from } = gatherReferences(cohort, path, options.reference);
+
+  // Every reference must name a patient the cohort holds: a typo must not silently shrink the sample.
+  for (const r of references) {
+    if (!cohort.patients.has(r.patientId)) {
+      throw new CliError('ERR_REFERENCE', `no resources for this patient in ${path}`, {
+        ...r.place,
+        resource: r.place.resource ?? `Patient/${r.patientId}`,
+      });
+    }
+  }
+
+  const needed = [...new Set(references.map((r) => r.patientId))];
+  const assessed = new Map<string, PatientAssessment>();
+  const counter = progress(ctx.io, 'assessed patients', needed.length);
+  needed.forEach((id, i) => {
+    assessed.set(id, assessGroup(cohort, cohort.patients.get(id)!, ctx));
+    counter.tick(i + 1);
+  });
+  counter.finish();
+
+  const cases: (ValidationCase & { synthetic: boolean })[] = [];
+  const excluded: ExcludedCase[] = [];
+  for (const r of references) {
+    const a = assessed.get(r.patientId)!;
+    const exclude = (reason: string) =>
+      excluded.push({
+        patientId: r.patientId,
+        ...(r.level !== undefined ? { level: r.level } : {}),
+        reference: r.reference,
+        reason,
+        where: placeText(r.place),
+      });
+    let report;
+    if (r.level !== undefined) {
+      report = a.reports.find((x) => x.level === r.level);
+      if (report === undefined) {
+        exclude(
+          a.reports.length === 0
+            ? 'no vertebral compression fracture findings for this patient'
+            : `no findings at ${r.level} (findings at ${a.reports.map((x) => x.level).join(', ')})`,
+        );
+        continue;
+      }
+    } else if (a.reports.length === 1) {
+      report = a.reports[0]!;
+    } else if (a.reports.length === 0) {
+      exclude('no vertebral compression fracture findings for this patient');
+      continue;
+    } else {
+      throw new CliError(
+        'ERR_REFERENCE',
+        `the patient has findings at ${a.reports.length} levels (${a.reports.map((x) => x.level).join(', ')}): say which level the biopsy sampled (CSV column level, or the Observation's bodySite)`,
+        { ...r.place, resource: r.place.resource ?? `Patient/${r.patientId}` },
+      );
+    }
+    cases.push({
+      patientId: r.patientId,
+      level: report.level,
+      reference: r.reference,
+      category: report.assessment.category,
+      probabilityMalignant: report.assessment.probabilityMalignant,
+      synthetic: cohort.patients.get(r.patientId)!.synthetic,
+    });
+  }
+
+  const referenced = new Set(needed);
+  const perPatient = new Map<string, number>();
+  for (const c of cases) perPatient.set(c.patientId, (perPatient.get(c.patientId) ?? 0) + 1);
+  return {
+    source: {
+      path,
+      files: cohort.files.length,
+      referenceFrom: from,
+      patientsInCohort: cohort.patients.size,
+      syntheticCases: cases.filter((c) => c.synthetic).length,
+      generatedAt: ctx.now().toISOString(),
+      engineVersion: ENGINE_VERSION,
+      knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
+      settings: ctx.engine,
+    },
+    summary: summariseValidation(cases, options.positive),
+    cases,
+    excluded,
+    unreferencedPatients: [...cohort.patients.keys()].filter((id) => !referenced.has(id)).length,
+    patientsWithSeveralCases: [...perPatient.values()].filter((n) => n > 1).length,
+  };
+}

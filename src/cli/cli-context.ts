@@ -1,0 +1,26 @@
+/**
+ * What every command is given: where to write, and the service's settings and clock. Passed in
+ * (ARCHITECTURE.md: the outside comes in as arguments), so tests call a command as a function
+ * with captured output.
+ */
+import type { EngineSettings } from '../engine/index.js';
+
+/** Output channels, injected. */
+export interface CliIo {
+  /** Standard output (results). */
+  readonly out: (text: string) => void;
+  /** Standard error (messages, warnings, progress). */
+  readonly err: (text: string) => void;
+  /** Whether stderr is a terminal: progress is drawn only then, so logs and tests stay clean. */
+  readonly interactive: boolean;
+}
+
+/** Everything a command needs from outside. */
+export interface CliContext {
+  readonly io: CliIo;
+  /** The engine settings the service runs with (the VCF_* environment, read in main.ts). */
+  readonly engine: EngineSettings;
+  readonly cancerSnomedCodes: readonly string[];
+  readonly now: () => Date;
+  readonly newId: () => string;
+}

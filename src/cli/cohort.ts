@@ -1,0 +1,65 @@
+/**
+ * The resources of a cohort path, grouped per patient and ready to assess: reads the files,
+ * sets the biopsy reference Observations aside (they must never reach the assessment), and runs
+ * each patient through the same FHIR layer and engine the CDS service uses.
+ */
+import { assessPatient, type PatientAssessment } from '../cds/level-reports.js';
+import type { CliContext } from './cli-context.js';
+import {
+  groupByPatient,
+  patientFullUrls,
+  patientIdOf,
+  type PatientGroup,
+} from './group-by-patient.js';
+import { listResourceFiles, readResourceFile, type SourcedResource } from './read-resources.js';
+import { isReferenceObservation } from './reference-result.js';
+
+/** A cohort path read and grouped; reference Observations kept apart. */
+export interface Cohort {
+  readonly files: readonly string[];
+  readonly directory: boolean;
+  readonly patients: ReadonlyMap<string, PatientGroup>;
+  readonly shared: readonly SourcedResource[];
+  /** Biopsy reference Observations found among the resources, with their patient. */
+  readonly referenceObservations: readonly {
+    readonly item: SourcedResource;
+    readonly patientId: string | undefined;
+  }[];
+}
+
+/** Reads a file or directory of FHIR resources (see read-resources.ts). */
+export function readCohort(path: string): Cohort {
+  const { files, directory } = listResourceFiles(path);
+  const items = files.flatMap((f) => readResourceFile(f));
+  const findings: SourcedResource[] = [];
+  const references: SourcedResource[] = [];
+  for (const item of items)
+    (isReferenceObservation(item.resource) ? references : findings).push(item);
+  const patientByFullUrl = patientFullUrls(items);
+  const { patients, shared } = groupByPatient(findings, patientByFullUrl);
+  const referenceObservations = references.map((item) => ({
+    item,
+    patientId: patientIdOf(item, patientByFullUrl),
+  }));
+  return {
+    files,
+    directory,
+    patients,
+    shared,
+    referenceObservations,
+  };
+}
+
+/** One patient through the FHIR layer and the engine, exactly as the CDS service does it. */
+export function assessGroup(
+  cohort: Cohort,
+  group: PatientGroup,
+  ctx: CliContext,
+): PatientAssessment {
+  const items = [...group.resources, ...cohort.shared].map((s) => s.resource);
+  return assessPatient(group.patientId, items, {
+    engine: ctx.engine,
+    cancerSnomedCodes: ctx.cancerSnomedCodes,
+    now: ctx.now,
+  });
+}

@@ -1,0 +1,92 @@
+/** The `validate` command's standard output: a plain-text summary, or the report as JSON. */
+import type { TableMetrics } from '../validation/index.js';
+import { coefficientText, percent, proportionText } from './format-stats.js';
+import { textTable } from './text-table.js';
+import {
+  INDETERMINATE_RULE,
+  KAPPA_NOTE,
+  sourceKind,
+  type ValidationReport,
+} from './validation-report.js';
+
+const METRIC_LABELS = [
+  ['accuracy', 'accuracy'],
+  ['sensitivity', 'sensitivity'],
+  ['specificity', 'specificity'],
+  ['ppv', 'PPV'],
+  ['npv', 'NPV'],
+] as const;
+const KAPPA_LABEL = "Cohen's kappa vs biopsy";
+const LABEL_WIDTH = KAPPA_LABEL.length;
+
+function metricsLines(title: string, t: TableMetrics): string[] {
+  const m = t.metrics;
+  return [
+    title,
+    ...METRIC_LABELS.map(([k, label]) => `  ${label.padEnd(LABEL_WIDTH)}  ${proportionText(m[k])}`),
+    `  ${KAPPA_LABEL}  ${coefficientText(t.kappa?.kappa, t.kappa?.ci)}`,
+  ];
+}
+
+export function renderReportText(report: ValidationReport): string {
+  const s = report.summary;
+  const kind = sourceKind(report);
+  const lines: string[] = [];
+  if (kind === 'simulated') {
+    lines.push(
+      'SIMULATED COHORT (synthetic data tagged HTEST): not evidence of real-world accuracy.',
+      '',
+    );
+  } else if (kind === 'mixed') {
+    lines.push(
+      `WARNING: ${report.source.syntheticCases} of ${report.cases.length} cases are synthetic (tagged HTEST).`,
+      '',
+    );
+  }
+  lines.push(
+    `vcf-cds validation: ${s.n} cases (${s.references.malignant} malignant, ${s.references.benign} benign by biopsy) from ${report.source.path}`,
+    `reference: ${report.source.referenceFrom.join('; ')}`,
+    `positive class: ${s.positive}`,
+    '',
+    textTable([
+      ['category', 'benign (biopsy)', 'malignant (biopsy)'],
+      ...(['benign-favoured', 'indeterminate', 'malignant-favoured'] as const).map((c) => [
+        c,
+        String(s.byCategory[c].benign),
+        String(s.byCategory[c].malignant),
+      ]),
+    ]).trimEnd(),
+    '',
+    `indeterminate: ${proportionText(s.indeterminate.all)}; among benign ${proportionText(s.indeterminate.benign)}; among malignant ${proportionText(s.indeterminate.malignant)}`,
+    '',
+    ...metricsLines('All cases, indeterminate counted as malignant:', s.indeterminateAsMalignant),
+    ...metricsLines('Definitive calls only:', s.definitiveOnly),
+    '',
+    `ROC AUC of P(malignant): ${coefficientText(s.roc.auc, s.roc.ci)} (DeLong)`,
+    `calibration: Brier score ${coefficientText(s.calibration.brier)}; mean P(malignant) ${s.calibration.meanPredicted === undefined ? 'n/a' : percent(s.calibration.meanPredicted)} vs observed ${s.calibration.observedRate === undefined ? 'n/a' : percent(s.calibration.observedRate)}`,
+  );
+  if (report.excluded.length > 0)
+    lines.push(
+      `not counted: ${report.excluded.length} case(s) (no findings at the biopsied level)`,
+    );
+  if (report.unreferencedPatients > 0)
+    lines.push(
+      `${report.unreferencedPatients} patient(s) in the cohort have no reference result and were not counted`,
+    );
+  lines.push('', INDETERMINATE_RULE, KAPPA_NOTE, '');
+  return lines.join('\n');
+}
+
+/** The whole report as JSON (ROC thresholds of +infinity written as null). */
+export function renderReportJson(report: ValidationReport): string {
+  const body = {
+    source: { ...report.source, kind: sourceKind(report) },
+    rules: { indeterminate: INDETERMINATE_RULE, kappa: KAPPA_NOTE },
+    summary: report.summary,
+    excluded: report.excluded,
+    unreferencedPatients: report.unreferencedPatients,
+    patientsWithSeveralCases: report.patientsWithSeveralCases,
+    cases: report.cases,
+  };
+  return `${JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}

@@ -1,0 +1,66 @@
+/**
+ * What a validation report holds besides the statistics: where the data came from, which
+ * settings and versions produced the predictions, and which cases could not be counted. Shared
+ * by the text, JSON and HTML renderings.
+ */
+import type { EngineSettings } from '../engine/index.js';
+import { PUBLISHED_DIAGNOSTIC_EFFICACY } from '../knowledge/index.js';
+import type { ValidationCase, ValidationSummary } from '../validation/index.js';
+
+export interface DataSource {
+  /** The cohort path as given on the command line. */
+  readonly path: string;
+  readonly files: number;
+  /** Where the reference results were read: CSV paths and/or "FHIR biopsy Observations". */
+  readonly referenceFrom: readonly string[];
+  readonly patientsInCohort: number;
+  /** Cases whose patient's resources are tagged HTEST (simulated / test data). */
+  readonly syntheticCases: number;
+  readonly generatedAt: string;
+  readonly engineVersion: string;
+  readonly knowledgeBaseVersion: string;
+  readonly settings: EngineSettings;
+}
+
+export interface ExcludedCase {
+  readonly patientId: string;
+  readonly level?: string;
+  readonly reference: 'benign' | 'malignant';
+  readonly reason: string;
+  /** Where the reference was read ("reference.csv:12"). */
+  readonly where: string;
+}
+
+export interface ValidationReport {
+  readonly source: DataSource;
+  readonly summary: ValidationSummary;
+  readonly cases: readonly (ValidationCase & { readonly synthetic: boolean })[];
+  readonly excluded: readonly ExcludedCase[];
+  /** Patients in the cohort with no reference result (not counted). */
+  readonly unreferencedPatients: number;
+  /** Patients that contribute more than one level (the intervals assume independent cases). */
+  readonly patientsWithSeveralCases: number;
+}
+
+/** How the report words the data source's nature. */
+export function sourceKind(report: ValidationReport): 'simulated' | 'mixed' | 'site' {
+  const s = report.source.syntheticCases;
+  if (s === 0) return 'site';
+  return s === report.cases.length ? 'simulated' : 'mixed';
+}
+
+/** The rule for indeterminate results, as the report prints it. */
+export const INDETERMINATE_RULE =
+  'Main table: every case counted; an indeterminate result counts as a call for MALIGNANT, ' +
+  'because every category except benign-favoured makes the card suggest a biopsy ' +
+  '(CLINICAL-SPEC section 4), so the table measures what the clinician is told to do and no ' +
+  'hard case is dropped. Second table: definitive calls only (indeterminate left out), read ' +
+  'together with the share of indeterminate results.';
+
+const PAPER_KAPPA = PUBLISHED_DIAGNOSTIC_EFFICACY.rows;
+
+export const KAPPA_NOTE =
+  "Cohen's kappa here is agreement between the service and the biopsy reference " +
+  '(Fleiss-Cohen-Everitt 1969 standard error, Wald 95% interval). The kappa column of the ' +
+  `paper's ${PUBLISHED_DIAGNOSTIC_EFFICACY.table} (CT ${PAPER_KAPPA.ct.kappa}, MRI ${PAPER_KAPPA.mri.kappa}, ` +
+  `combined ${PAPER_KAPPA.combined.kappa}) is inter-observer agreement between readers, a different quantity.`;

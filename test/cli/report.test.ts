@@ -1,0 +1,122 @@
+/** The validation summary's indeterminate rule and the self-contained HTML report. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/index.js';
+import { renderReportHtml } from '../../src/cli/report-html.js';
+import { renderReportJson, renderReportText } from '../../src/cli/report-text.js';
+import type { ValidationReport } from '../../src/cli/validation-report.js';
+import { summariseValidation, type ValidationCase } from '../../src/validation/index.js';
+
+// 6 malignant, 4 benign by biopsy; 2 indeterminate (one of each).
+const CASES: ValidationCase[] = [
+  ['m1', 'malignant', 'malignant-favoured', 0.99],
+  ['m2', 'malignant', 'malignant-favoured', 0.95],
+  ['m3', 'malignant', 'malignant-favoured', 0.93],
+  ['m4', 'malignant', 'indeterminate', 0.6],
+  ['m5', 'malignant', 'benign-favoured', 0.08],
+  ['m6', 'malignant', 'malignant-favoured', 0.97],
+  ['b1', 'benign', 'benign-favoured', 0.02],
+  ['b2', 'benign', 'benign-favoured', 0.05],
+  ['b3', 'benign', 'indeterminate', 0.4],
+  ['b4', 'benign', 'malignant-favoured', 0.91],
+].map(([patientId, reference, category, p]) => ({
+  patientId: patientId as string,
+  level: 'L1',
+  reference: reference as ValidationCase['reference'],
+  category: category as ValidationCase['category'],
+  probabilityMalignant: p as number,
+}));
+
+describe('summariseValidation: how indeterminate counts', () => {
+  const s = summariseValidation(CASES, 'malignant');
+  it('main table: all cases, indeterminate counted as malignant', () => {
+    // malignant called malignant: m1, m2, m3, m4 (indeterminate), m6 -> TP 5; m5 -> FN 1;
+    // benign called malignant: b3 (indeterminate), b4 -> FP 2; b1, b2 -> TN 2.
+    expect(s.indeterminateAsMalignant.table).toEqual({
+      positive: 'malignant',
+      tp: 5,
+      fp: 2,
+      fn: 1,
+      tn: 2,
+    });
+  });
+  it('second table: definitive calls only, with the indeterminate share beside it', () => {
+    expect(s.definitiveOnly.table).toEqual({ positive: 'malignant', tp: 4, fp: 1, fn: 1, tn: 2 });
+    expect(s.indeterminate.all).toMatchObject({ numerator: 2, denominator: 10 });
+    expect(s.indeterminate.benign).toMatchObject({ numerator: 1, denominator: 4 });
+    expect(s.indeterminate.malignant).toMatchObject({ numerator: 1, denominator: 6 });
+  });
+  it('benign as positive mirrors the table', () => {
+    const b = summariseValidation(CASES, 'benign');
+    expect(b.indeterminateAsMalignant.table).toEqual({
+      positive: 'benign',
+      tp: 2,
+      fp: 1,
+      fn: 2,
+      tn: 5,
+    });
+    expect(b.roc.auc).toBe(s.roc.auc);
+  });
+});
+
+function report(synthetic: boolean, patientId = 'p<1>'): ValidationReport {
+  const cases = CASES.map((c, i) => ({
+    ...c,
+    patientId: i === 0 ? patientId : c.patientId,
+    synthetic,
+  }));
+  return {
+    source: {
+      path: 'cohort/',
+      files: 3,
+      referenceFrom: ['CSV cohort/reference.csv'],
+      patientsInCohort: 10,
+      syntheticCases: synthetic ? cases.length : 0,
+      generatedAt: '2026-03-01T12:00:00.000Z',
+      engineVersion: 'e',
+      knowledgeBaseVersion: 'k',
+      settings: DEFAULT_ENGINE_SETTINGS,
+    },
+    summary: summariseValidation(cases, 'malignant'),
+    cases,
+    excluded: [],
+    unreferencedPatients: 0,
+    patientsWithSeveralCases: 0,
+  };
+}
+
+describe('HTML report', () => {
+  const html = renderReportHtml(report(true));
+  it('is self-contained: two inline SVG plots, no script, no external asset', () => {
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\b(src|href)=/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+  });
+  it('labels a simulated cohort and states the rules', () => {
+    expect(html).toContain('SIMULATED COHORT');
+    expect(html).toContain('indeterminate result counts as a call for MALIGNANT');
+    expect(html).toContain('inter-observer agreement');
+    expect(html).toContain('Positive class: malignant');
+    expect(renderReportHtml(report(false))).not.toContain('SIMULATED COHORT');
+  });
+  it('prints the metrics with their intervals', () => {
+    // Sensitivity, main table: 5/6 = 83.3%, Wilson 95% CI 43.6% to 97.0%.
+    expect(html).toContain('83.3% (5/6; 95% CI 43.6% to 97.0%)');
+    expect(html).toMatch(/AUC 0\.\d{3} \(95% CI/);
+    expect(html).toContain('Brier score');
+  });
+  it('escapes site data', () => {
+    const h = renderReportHtml(report(false, '<img onerror=x>'));
+    expect(h).not.toContain('<img');
+    expect(h).toContain('&lt;img onerror=x&gt;');
+  });
+  it('text and JSON renderings carry the same rule and label', () => {
+    expect(renderReportText(report(true))).toMatch(/^SIMULATED COHORT/);
+    const json = JSON.parse(renderReportJson(report(true))) as {
+      source: { kind: string };
+      summary: { roc: { points: { threshold: unknown }[] } };
+    };
+    expect(json.source.kind).toBe('simulated');
+    expect(json.summary.roc.points[0]!.threshold).toBeNull();
+  });
+});
