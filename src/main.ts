@@ -2,7 +2,7 @@
  * Entry point: configuration -> wiring -> listen. The only module that reads process.env.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { knowledgeErrors } from './knowledge/index.js';
 import { createLogger } from './http/logger.js';
 import { createService } from './service.js';

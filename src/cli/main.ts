@@ -5,17 +5,16 @@
  * same VCF_* variables as the service, so a site validates exactly what it runs.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config.js';
+import { loadClinicalSettings } from '../config/index.js';
 import { knowledgeErrors } from '../knowledge/index.js';
 import { runCli } from './run.js';
 
 function main(): number {
-  const { config, errors } = loadConfig(process.env);
-  // Only the engine's settings matter here; a bad PORT or DATABASE_URL is the server's business.
-  const relevant = errors.filter((e) => e.startsWith('VCF_') || e.startsWith('engine setting'));
+  // Only the clinical settings matter here; a bad PORT or DATABASE_URL is the server's business.
+  const { settings: config, errors } = loadClinicalSettings(process.env);
   const kb = knowledgeErrors();
-  if (relevant.length > 0 || kb.length > 0) {
-    for (const e of [...relevant, ...kb.map((k) => `knowledge base: ${k}`)]) {
+  if (errors.length > 0 || kb.length > 0) {
+    for (const e of [...errors, ...kb.map((k) => `knowledge base: ${k}`)]) {
       process.stderr.write(`vcf-cds: ${e}\n`);
     }
     return 1;

@@ -22,7 +22,7 @@ import {
 import { CliError, placeText, type Place } from './cli-error.js';
 import { resourceName, type SourcedResource } from './read-resources.js';
 
-/** The code system of the CLI's own validation codes (a CodeSystem artefact belongs in profiles/). */
+/** The code system of the CLI's own validation codes (profiles/CodeSystem-vcf-validation.json). */
 export const VALIDATION_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-validation`;
 
 /** Observation.code of a case's reference (biopsy) result. */

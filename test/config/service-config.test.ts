@@ -3,8 +3,8 @@
  * any). The README's "Settings" table lists each key tested here.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { DEFAULT_ENGINE_SETTINGS } from '../src/engine/index.js';
+import { loadClinicalSettings, loadConfig } from '../../src/config/index.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/index.js';
 
 const SANDBOX_ISSUERS = JSON.stringify([
   {
@@ -95,6 +95,24 @@ describe('loadConfig', () => {
     expect(good.errors).toEqual([]);
     expect(good.config.publicBaseUrl).toBe('https://cds.example.org');
     expect(good.config.auth.issuers.map((i) => i.iss)).toEqual(['https://sandbox.cds-hooks.org']);
+  });
+
+  it('PLAYGROUND=false turns the page off', () => {
+    expect(loadConfig({}).config.playground).toBe(true);
+    expect(loadConfig({ PLAYGROUND: 'false' }).config.playground).toBe(false);
+  });
+
+  it('SNOMED CT procedure concepts: none by default (no verified id), a site list when set', () => {
+    const { config } = loadConfig({});
+    expect(config.augmentationSnomedCodes).toEqual([]);
+    expect(config.biopsySnomedCodes).toEqual([]);
+    const site = loadConfig({ VCF_AUGMENTATION_SNOMED_CODES: '123456001, 654321001' });
+    expect(site.config.augmentationSnomedCodes).toEqual(['123456001', '654321001']);
+  });
+
+  it('the clinical settings alone (the command line) ignore server keys', () => {
+    const { errors } = loadClinicalSettings({ PORT: 'eighty', VCF_USE_DWI: 'maybe' });
+    expect(errors).toEqual(['VCF_USE_DWI="maybe": expected true or false']);
   });
 
   it('client auth off: the issuer list is not read', () => {

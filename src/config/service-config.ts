@@ -1,0 +1,115 @@
+/**
+ * Configuration: read once from the environment at start, validated, frozen, passed down.
+ * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
+ */
+import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
+import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
+import { envReader, isPositiveInteger, type Env } from './env-reader.js';
+
+export interface Config extends ClinicalSettings {
+  readonly port: number;
+  readonly host: string | undefined;
+  /** Public URL of this service, e.g. https://cds.example.org (the JWT `aud`). */
+  readonly publicBaseUrl: string | undefined;
+  readonly fhir: { readonly timeoutMs: number; readonly maxPages: number };
+  readonly http: {
+    readonly bodyLimit: string;
+    readonly corsOrigins: readonly string[] | '*';
+    readonly rateLimitPerMinute: number;
+    readonly trustProxy: boolean;
+  };
+  readonly store: { readonly dataDir: string } | { readonly postgresUrl: string };
+  /** CDS client authentication (README "Security"): the trusted issuers, parsed and checked. */
+  readonly auth: { readonly enabled: boolean; readonly issuers: readonly TrustedIssuer[] };
+  readonly logLevel: string;
+  /** Serve the /playground page (synthetic data; its requests are audited like any other). */
+  readonly playground: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const POSITIVE_INTEGER = 'expected a positive integer';
+
+/** The CDS client authentication settings; the JWT audience needs PUBLIC_BASE_URL. */
+function authSettings(read: ReturnType<typeof envReader>, publicBaseUrl: string | undefined) {
+  const enabled = read.bool('CDS_CLIENT_AUTH', false);
+  if (!enabled) return { enabled, issuers: [] };
+  let issuers: readonly TrustedIssuer[] = [];
+  const json = read.text('CDS_CLIENT_ISSUERS');
+  if (json === undefined)
+    read.errors.push('CDS_CLIENT_AUTH is on but CDS_CLIENT_ISSUERS is not set');
+  else {
+    const parsed = parseIssuers(json);
+    read.errors.push(...parsed.errors);
+    issuers = parsed.issuers;
+  }
+  // Derived from the Host header instead, a token minted for another service trusting the same
+  // EHR could be replayed here.
+  if (publicBaseUrl === undefined) {
+    read.errors.push('CDS_CLIENT_AUTH is on but PUBLIC_BASE_URL is not set (the JWT audience)');
+  }
+  return { enabled, issuers };
+}
+
+/** Reads the environment; `errors` names every problem (start-up stops on any). */
+export function loadConfig(env: Env): { config: Config; errors: string[] } {
+  const clinical = loadClinicalSettings(env);
+  const read = envReader(env);
+
+  const publicBaseUrl = read.text('PUBLIC_BASE_URL')?.replace(/\/+$/, '') || undefined;
+  if (publicBaseUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicBaseUrl)) {
+    read.errors.push(`PUBLIC_BASE_URL=${JSON.stringify(publicBaseUrl)}: expected an http(s) URL`);
+  }
+  const cors = read.text('CORS_ORIGINS');
+  const bodyLimit = read.text('BODY_LIMIT') ?? '5mb';
+  if (!/^\d+(kb|mb)$/i.test(bodyLimit)) {
+    read.errors.push(`BODY_LIMIT=${JSON.stringify(bodyLimit)}: expected e.g. 5mb or 500kb`);
+  }
+  const logLevel = read.text('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    read.errors.push(
+      `LOG_LEVEL=${JSON.stringify(logLevel)}: expected one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  const postgresUrl = read.text('DATABASE_URL');
+  if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) {
+    read.errors.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+
+  const config: Config = {
+    ...clinical.settings,
+    port: read.num(
+      'PORT',
+      3000,
+      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+      'expected a port number',
+    ),
+    host: read.text('HOST'),
+    publicBaseUrl,
+    fhir: {
+      timeoutMs: read.num(
+        'FHIR_TIMEOUT_MS',
+        3000,
+        isPositiveInteger,
+        `${POSITIVE_INTEGER} (milliseconds)`,
+      ),
+      maxPages: read.num('FHIR_MAX_PAGES', 20, isPositiveInteger, POSITIVE_INTEGER),
+    },
+    http: {
+      bodyLimit,
+      corsOrigins: cors === undefined || cors === '*' ? '*' : cors.split(',').map((s) => s.trim()),
+      rateLimitPerMinute: read.num(
+        'RATE_LIMIT_PER_MINUTE',
+        600,
+        isPositiveInteger,
+        POSITIVE_INTEGER,
+      ),
+      trustProxy: read.bool('TRUST_PROXY', false),
+    },
+    store:
+      postgresUrl !== undefined ? { postgresUrl } : { dataDir: read.text('DATA_DIR') ?? './data' },
+    auth: authSettings(read, publicBaseUrl),
+    logLevel,
+    playground: read.bool('PLAYGROUND', true),
+  };
+  return { config: Object.freeze(config), errors: [...clinical.errors, ...read.errors] };
+}
