@@ -17,10 +17,11 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { measureEngine } from './bench-engine.js';
 import { benchRequestBody } from './bench-fixtures.js';
+import { projectRoot } from '../src/project-root.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = projectRoot();
 
 interface Started {
   readonly child: ChildProcess;

@@ -97,8 +97,10 @@ export function assessPatient(
       ref: c.ref,
       label: c.display ? `${c.code} ${c.display}` : c.code,
     })),
+    // A resource of a type this service does not read (a Procedure in a search) is no finding
+    // the clinician lost: it stays in the extraction result, off the card.
     ignored: extraction.dispositions
-      .filter((d) => d.use === 'ignored')
+      .filter((d) => d.use === 'ignored' && d.reason !== 'not-relevant')
       .map((d) => ({ ref: d.ref, reason: d.detail })),
     notes: extraction.notes,
   };

@@ -69,6 +69,8 @@ const requireJson: RequestHandler = (req, res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Every CDS answer is computed for one request: an ETag would hash each body for nothing.
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
   app.set('query parser', 'simple');
   // No upgrade-insecure-requests: inside a hospital network the service may be reached over plain

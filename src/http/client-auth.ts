@@ -13,7 +13,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Store } from '../store/types.js';
 import { toClientAuthError } from './client-auth-error.js';
 import type { TrustedIssuer } from './client-issuers.js';

@@ -4,17 +4,22 @@
  * hundred thousand levels deep would otherwise end in a stack overflow (a 500) further in.
  */
 
-/** True when `value` nests objects/arrays deeper than `max` levels. Iterative, stops early. */
+/**
+ * True when `value` nests objects/arrays deeper than `max` levels. Recursive, but the recursion
+ * stops at `max + 1` frames, so it cannot overflow; no allocation per node (it runs on every
+ * request body).
+ */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > max) return true;
-    const children = Array.isArray(node) ? node : Object.values(node as object);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  if (typeof value !== 'object' || value === null) return false;
+  if (max <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (nestedDeeperThan(value[i], max - 1)) return true;
     }
+    return false;
+  }
+  for (const key in value) {
+    if (nestedDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   }
   return false;
 }

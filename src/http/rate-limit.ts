@@ -41,6 +41,10 @@ export function rateLimit(options: {
   logger: Logger;
 }): RequestHandler {
   const windowMs = 60_000;
+  // While the shared counter is down every request fails the same way: one warning per window,
+  // with the number of requests let through, instead of one per request flooding the log.
+  let failedSince: number | undefined;
+  let failures = 0;
   return async (req, res, next) => {
     const client = res.locals['client'] as { iss?: string } | undefined;
     const key = client?.iss ? `iss:${client.iss}` : `ip:${req.ip ?? 'unknown'}`;
@@ -48,13 +52,20 @@ export function rateLimit(options: {
     try {
       count = await options.counter.hit(key, windowMs, options.now());
     } catch (error) {
-      options.logger.warn(
-        { err: (error as { code?: string })?.code ?? 'unknown' },
-        'rate-limit counter unavailable',
-      );
+      const at = options.now().getTime();
+      failures += 1;
+      if (failedSince === undefined || at - failedSince >= windowMs) {
+        options.logger.warn(
+          { err: (error as { code?: string })?.code ?? 'unknown', letThrough: failures },
+          'rate-limit counter unavailable; requests let through unlimited',
+        );
+        failedSince = at;
+        failures = 0;
+      }
       next();
       return;
     }
+    failedSince = undefined;
     res.setHeader('RateLimit-Limit', String(options.perMinute));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, options.perMinute - count)));
     if (count > options.perMinute) {

@@ -196,6 +196,17 @@ describe('operations', () => {
     expect(text).toMatch(/vcf_cds_http_request_duration_seconds_bucket/);
   });
 
+  it('PLAYGROUND=false: the page is not served', async () => {
+    expect((await request(svc.app).get('/playground')).status).toBe(200);
+    const off = await startTestService({ env: { PLAYGROUND: 'false' } });
+    try {
+      await request(off.app).get('/playground').expect(404);
+      await request(off.app).get('/playground/contract.json').expect(404);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('/readyz is 503 when the store does not answer', async () => {
     const broken = await startTestService();
     await broken.store.close();
