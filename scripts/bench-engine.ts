@@ -6,24 +6,10 @@
 import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { assessLevel, type Finding } from '../src/engine/index.js';
+import { classicMetastatic } from '../test/engine/fixtures.js';
 
 /** A full level: all 14 findings (every sign but the reference ADC), the classic metastatic picture. */
-export const FULL_LEVEL: readonly Finding[] = [
-  { sign: 'compression-degree', value: 'degree-1' },
-  { sign: 'lesion-extent', value: 'G4' },
-  { sign: 'lesion-location', value: 'anterior-posterior-margin' },
-  { sign: 'vertebral-contour', value: 'outward-bulging' },
-  { sign: 'paravertebral-soft-tissue', value: true },
-  { sign: 'vertebral-vein', value: 'invaded' },
-  { sign: 'pedicle', value: 'destroyed' },
-  { sign: 'enhancement-pattern', value: 'nodular' },
-  { sign: 'dwi-signal', value: 'low' },
-  { sign: 't1-low-signal', value: false },
-  { sign: 't2-low-signal', value: false },
-  { sign: 'adc', value: 0.72 },
-  { sign: 'ct-impression', value: 'malignant' },
-  { sign: 'mri-impression', value: 'malignant' },
-];
+export const FULL_LEVEL: readonly Finding[] = classicMetastatic;
 
 /** Runs assessLevel in a tight loop for `seconds` and returns assessments per second. */
 export function measureEngine(seconds: number): {

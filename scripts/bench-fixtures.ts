@@ -3,6 +3,7 @@
  * Synthetic data.
  */
 import type { Finding } from '../src/engine/index.js';
+import { classicMetastatic, classicOsteoporotic } from '../test/engine/fixtures.js';
 import {
   VCF_FINDING_SYSTEM,
   VCF_FINDING_VALUE_SYSTEM,
@@ -11,41 +12,10 @@ import {
 
 export const BENCH_PATIENT_ID = 'bench-patient';
 
-const T12: readonly Finding[] = [
-  { sign: 'compression-degree', value: 'degree-2' },
-  { sign: 'lesion-extent', value: 'G2' },
-  { sign: 'lesion-location', value: 'endplate-adjacent' },
-  { sign: 'vertebral-contour', value: 'normal-or-depressed' },
-  { sign: 'paravertebral-soft-tissue', value: false },
-  { sign: 'vertebral-vein', value: 'not-invaded' },
-  { sign: 'pedicle', value: 'preserved' },
-  { sign: 'enhancement-pattern', value: 'flocculent' },
-  { sign: 'dwi-signal', value: 'high' },
-  { sign: 't1-low-signal', value: true },
-  { sign: 't2-low-signal', value: true },
-  { sign: 'adc', value: 1.45 },
-  { sign: 'adc-reference', value: 0.62 },
-  { sign: 'ct-impression', value: 'benign' },
-  { sign: 'mri-impression', value: 'benign' },
-];
-
-const L2: readonly Finding[] = [
-  { sign: 'compression-degree', value: 'degree-1' },
-  { sign: 'lesion-extent', value: 'G4' },
-  { sign: 'lesion-location', value: 'anterior-posterior-margin' },
-  { sign: 'vertebral-contour', value: 'outward-bulging' },
-  { sign: 'paravertebral-soft-tissue', value: true },
-  { sign: 'vertebral-vein', value: 'invaded' },
-  { sign: 'pedicle', value: 'destroyed' },
-  { sign: 'enhancement-pattern', value: 'nodular' },
-  { sign: 'dwi-signal', value: 'low' },
-  { sign: 't1-low-signal', value: false },
-  { sign: 't2-low-signal', value: false },
-  { sign: 'adc', value: 0.71 },
-  { sign: 'adc-reference', value: 0.6 },
-  { sign: 'ct-impression', value: 'malignant' },
-  { sign: 'mri-impression', value: 'malignant' },
-];
+// The engine tests' archetypes (one named fixture per clinical scenario), plus the ADC of an
+// adjacent normal vertebra so that all 15 signs travel: every sign of the input contract.
+const T12: readonly Finding[] = [...classicOsteoporotic, { sign: 'adc-reference', value: 0.62 }];
+const L2: readonly Finding[] = [...classicMetastatic, { sign: 'adc-reference', value: 0.6 }];
 
 function observation(level: string, f: Finding, i: number): Record<string, unknown> {
   const value =

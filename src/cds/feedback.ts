@@ -4,23 +4,15 @@
  * @see https://cds-hooks.hl7.org/2.0/#feedback
  */
 import { Ajv, type ErrorObject } from 'ajv';
+import type { FeedbackRecord } from '../store/types.js';
 import { cdsError, type CdsError, type Issue } from './outcome.js';
 import { findService } from './services.js';
 
-export interface FeedbackItem {
-  readonly card: string;
-  readonly outcome: 'accepted' | 'overridden';
-  readonly acceptedSuggestions?: readonly { readonly id: string }[];
-  readonly overrideReason?: {
-    readonly reason?: {
-      readonly code: string;
-      readonly system?: string;
-      readonly display?: string;
-    };
-    readonly userComment?: string;
-  };
-  readonly outcomeTimestamp: string;
-}
+/**
+ * One feedback item as the CDS Hooks spec defines it: the record the store keeps, without what
+ * this service adds (which service, when received, which client).
+ */
+export type FeedbackItem = Omit<FeedbackRecord, 'serviceId' | 'receivedAt' | 'clientId'>;
 
 const schema = {
   type: 'object',

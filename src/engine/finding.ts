@@ -39,25 +39,6 @@ export type Finding =
   | { readonly sign: BooleanSign; readonly value: boolean }
   | { readonly sign: QuantitySign; readonly value: number };
 
-/** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
-export const SIGNS: readonly Sign[] = [
-  'compression-degree',
-  'lesion-extent',
-  'lesion-location',
-  'vertebral-contour',
-  'paravertebral-soft-tissue',
-  'vertebral-vein',
-  'pedicle',
-  'enhancement-pattern',
-  'dwi-signal',
-  't1-low-signal',
-  't2-low-signal',
-  'adc',
-  'adc-reference',
-  'ct-impression',
-  'mri-impression',
-];
-
 /**
  * The eleven MRI signs whose presence makes the reader's MRI impression redundant
  * (CLINICAL-SPEC section 2: `mri-impression` counts only when none of them and no ADC is present).
@@ -74,6 +55,15 @@ export const MRI_SIGNS: readonly Sign[] = [
   'dwi-signal',
   't1-low-signal',
   't2-low-signal',
+];
+
+/** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
+export const SIGNS: readonly Sign[] = [
+  ...MRI_SIGNS,
+  'adc',
+  'adc-reference',
+  'ct-impression',
+  'mri-impression',
 ];
 
 /** Human labels for the card, in the paper's words. */
