@@ -17,34 +17,140 @@ const HOUR = 3_600_000;
 const EARLIEST_OFFSET = 14 * HOUR;
 const LATEST_OFFSET = 12 * HOUR;
 
-const DATE_TIME =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+/**
+ * The parts of a FHIR date, dateTime or instant: the text matches
+ * `^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2}))?)?)?$`.
+ * Read by hand rather than by that regex: every Observation has a date or two read.
+ */
+interface DateTimeParts {
+  readonly year: number;
+  readonly month: number | undefined;
+  readonly day: number | undefined;
+  /** hour, minute and the zone's offset come together (a time has a zone). */
+  readonly hour: number | undefined;
+  readonly minute: number;
+  readonly second: number | undefined;
+  /** The digits after the decimal point of the seconds, if any. */
+  readonly fraction: string | undefined;
+  /** The zone's offset east of UTC in ms (Z: 0). */
+  readonly offset: number;
+}
+
+/** The number written by `count` ASCII digits at `start`, or -1 when they are not all digits. */
+function digitsAt(text: string, start: number, count: number): number {
+  if (start + count > text.length) return -1;
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** The zone at `at` (`Z` or `+hh:mm`, `-hh:mm`), ending the text: its offset in ms, or undefined. */
+function zoneOffset(text: string, at: number): number | undefined {
+  const c = text[at];
+  if (c === 'Z') return at + 1 === text.length ? 0 : undefined;
+  if ((c !== '+' && c !== '-') || at + 6 !== text.length || text[at + 3] !== ':') return undefined;
+  const hours = digitsAt(text, at + 1, 2);
+  const minutes = digitsAt(text, at + 4, 2);
+  if (hours < 0 || minutes < 0) return undefined;
+  return (c === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+}
+
+/** A date without a time: year, month, day as far as given. */
+function dateOnly(year: number, month?: number, day?: number): DateTimeParts {
+  return {
+    year,
+    month,
+    day,
+    hour: undefined,
+    minute: 0,
+    second: undefined,
+    fraction: undefined,
+    offset: 0,
+  };
+}
+
+/** The parts of a date, dateTime or instant, or undefined when the text is not one. */
+function dateTimeParts(text: string): DateTimeParts | undefined {
+  const year = digitsAt(text, 0, 4);
+  if (year < 0) return undefined;
+  if (text.length === 4) return dateOnly(year);
+  const month = text[4] === '-' ? digitsAt(text, 5, 2) : -1;
+  if (month < 0) return undefined;
+  if (text.length === 7) return dateOnly(year, month);
+  const day = text[7] === '-' ? digitsAt(text, 8, 2) : -1;
+  if (day < 0) return undefined;
+  if (text.length === 10) return dateOnly(year, month, day);
+  if (text[10] !== 'T' || text[13] !== ':') return undefined;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  if (hour < 0 || minute < 0) return undefined;
+  let at = 16;
+  let second: number | undefined;
+  let fraction: string | undefined;
+  if (text[at] === ':') {
+    second = digitsAt(text, 17, 2);
+    if (second < 0) return undefined;
+    at = 19;
+    if (text[at] === '.') {
+      let end = at + 1;
+      while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) {
+        end++;
+      }
+      if (end === at + 1) return undefined;
+      fraction = text.slice(at + 1, end);
+      at = end;
+    }
+  }
+  const offset = zoneOffset(text, at);
+  if (offset === undefined) return undefined;
+  return { year, month, day, hour, minute, second, fraction, offset };
+}
 
 /** ms since the epoch of a UTC calendar time; unlike Date.UTC, years 0-99 stay as they are. */
 function utc(year: number, month: number, day: number, h = 0, mi = 0, s = 0): number {
+  // Date.UTC reads years 0-99 as 1900-1999; for later years it computes the same, without a Date.
+  if (year >= 100) return Date.UTC(year, month, day, h, mi, s);
   const date = new Date(0);
   date.setUTCFullYear(year, month, day);
   date.setUTCHours(h, mi, s, 0);
   return date.getTime();
 }
 
+/**
+ * The last date read and its interval: the findings of one study share their effective time, so
+ * most reads are of the date just read. The interval is frozen, as it is handed out more than once.
+ */
+const last: { text: string | undefined; interval: TimeInterval | undefined } = {
+  text: undefined,
+  interval: undefined,
+};
+
 /** A FHIR date, dateTime or instant as an interval, or undefined when it is not one. */
 export function timeInterval(value: unknown): TimeInterval | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = DATE_TIME.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const year = Number(y);
-  if (h !== undefined && zone !== undefined) {
-    const sign = zone === 'Z' ? 0 : zone.startsWith('-') ? -1 : 1;
-    const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
-    const base =
-      utc(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) - offset;
+  if (value !== last.text) {
+    last.text = value;
+    last.interval = readInterval(value);
+  }
+  return last.interval;
+}
+
+/** timeInterval without the memo. */
+function readInterval(value: string): TimeInterval | undefined {
+  const p = dateTimeParts(value);
+  if (!p) return undefined;
+  const { year, month: mo, day: d, second: s, fraction: frac } = p;
+  if (p.hour !== undefined) {
+    const base = utc(year, Number(mo) - 1, Number(d), p.hour, p.minute, s ?? 0) - p.offset;
     const digits = frac?.length ?? 0;
     const lo = base + (frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
     // Seconds or minutes not given widen the interval to the whole second or minute.
     const span = s === undefined ? 60_000 : digits >= 3 ? 1 : 1000 / 10 ** digits;
-    return Number.isFinite(lo) ? { lo, hi: lo + span - 1 } : undefined;
+    return Number.isFinite(lo) ? Object.freeze({ lo, hi: lo + span - 1 }) : undefined;
   }
   const start =
     d !== undefined
@@ -59,7 +165,7 @@ export function timeInterval(value: unknown): TimeInterval | undefined {
         ? utc(year, Number(mo), 1)
         : utc(year + 1, 0, 1);
   if (!Number.isFinite(start) || !Number.isFinite(end)) return undefined;
-  return { lo: start - EARLIEST_OFFSET, hi: end + LATEST_OFFSET - 1 };
+  return Object.freeze({ lo: start - EARLIEST_OFFSET, hi: end + LATEST_OFFSET - 1 });
 }
 
 /**
@@ -70,20 +176,15 @@ export function effectiveInterval(
   observation: Readonly<Record<string, unknown>>,
 ): TimeInterval | undefined {
   const period = observation['effectivePeriod'] as { start?: unknown; end?: unknown } | undefined;
+  const interval =
+    timeInterval(observation['effectiveDateTime']) ??
+    timeInterval(period?.end ?? period?.start) ??
+    timeInterval(observation['effectiveInstant']);
+  if (interval) return interval;
   const timing = observation['effectiveTiming'] as { event?: unknown } | undefined;
-  const candidates: unknown[] = [
-    observation['effectiveDateTime'],
-    period?.end ?? period?.start,
-    observation['effectiveInstant'],
-  ];
-  const fromTiming = latest(
+  return latest(
     (Array.isArray(timing?.event) ? (timing.event as unknown[]) : []).map(timeInterval),
   );
-  for (const c of candidates) {
-    const interval = timeInterval(c);
-    if (interval) return interval;
-  }
-  return fromTiming;
 }
 
 /** The interval ending last among those given (undefined ones skipped). */

@@ -34,6 +34,16 @@ type Evidence = ExtractionResult['cancerHistoryEvidence'][number];
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * A sign's place in the engine's order (SIGNS), for sorting findings and notes. Built from the end
+ * so that a sign listed twice keeps its first place, as indexOf would give.
+ */
+const SIGN_RANK: ReadonlyMap<Sign, number> = new Map(
+  SIGNS.map((sign, i) => [sign, i] as const).reverse(),
+);
+/** SIGNS.indexOf(sign), without the search. */
+const signRank = (sign: Sign): number => SIGN_RANK.get(sign) ?? -1;
+
 /** Options as given by a caller that may not respect the types. */
 function readOptions(options: unknown): {
   patientId: string | undefined;
@@ -51,18 +61,53 @@ function readOptions(options: unknown): {
   };
 }
 
+interface CandidateGroup {
+  readonly level: string;
+  readonly sign: Sign;
+  readonly list: Candidate[];
+}
+
 interface State {
   readonly data: UnpackedData;
   readonly patientId: string | undefined;
   readonly cancerSnomedCodes: readonly string[];
   readonly now: Date | undefined;
   readonly dispositions: Disposition[];
-  readonly candidates: Map<string, { level: string; sign: Sign; list: Candidate[] }>;
+  /** The candidates of each level and sign, in the order first met; `groupOf` finds them. */
+  readonly candidates: CandidateGroup[];
+  readonly groupOf: Map<string, Map<Sign, CandidateGroup>>;
   readonly evidence: Evidence[];
   readonly notes: string[];
   patient?: { ref: string; ageYears?: number };
-  readonly seen: Set<string>;
+  /** Refs read or queued; made when a panel is first followed (most data have none). */
+  seen?: Set<string>;
   readonly queue: MetResource[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A disposition, its properties in their documented order; optional ones only when given (no
+ * spreads: this runs for every resource).
+ */
+function disposition(
+  ref: string,
+  resourceType: string,
+  versionId: string | undefined,
+  use: Disposition['use'],
+  reason: Disposition['reason'],
+  detail: string,
+  level: string | undefined,
+  sign: Sign | undefined,
+): Disposition {
+  const d: Mutable<Disposition> = { ref, resourceType } as Mutable<Disposition>;
+  if (versionId !== undefined) d.versionId = versionId;
+  d.use = use;
+  if (reason !== undefined) d.reason = reason;
+  d.detail = detail;
+  if (level !== undefined) d.level = level;
+  if (sign !== undefined) d.sign = sign;
+  return d;
 }
 
 function dispose(
@@ -72,16 +117,18 @@ function dispose(
   detail: string,
   extra: Partial<Pick<Disposition, 'reason' | 'level' | 'sign'>> = {},
 ): void {
-  state.dispositions.push({
-    ref: met.ref,
-    resourceType: met.resourceType,
-    ...(met.versionId !== undefined ? { versionId: met.versionId } : {}),
-    use,
-    ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
-    detail,
-    ...(extra.level !== undefined ? { level: extra.level } : {}),
-    ...(extra.sign !== undefined ? { sign: extra.sign } : {}),
-  });
+  state.dispositions.push(
+    disposition(
+      met.ref,
+      met.resourceType,
+      met.versionId,
+      use,
+      extra.reason,
+      detail,
+      extra.level,
+      extra.sign,
+    ),
+  );
 }
 
 /** Does a reference name the hook's patient? `Patient/<id>`, `.../Patient/<id>`, or a fullUrl of it. */
@@ -126,6 +173,7 @@ function followMembers(state: State, met: MetResource): string {
       continue;
     }
     followed.push(target.ref);
+    state.seen ??= new Set(state.data.resources.map((r) => r.ref));
     if (!state.seen.has(target.ref)) {
       state.seen.add(target.ref);
       state.queue.push(target);
@@ -144,7 +192,7 @@ function followMembers(state: State, met: MetResource): string {
 function readObservationResource(state: State, met: MetResource): void {
   const validation = validateJsonResource(met.resource);
   const reading = readObservation(met.resource, validation, (ref) => isHookPatient(state, ref));
-  const validForFhir = !validation.issues.some((i) => i.kind !== 'profile');
+  const validForFhir = validation.issues.every((i) => i.kind === 'profile');
   const membersDetail =
     validForFhir && Array.isArray(met.resource['hasMember']) && met.resource['hasMember'].length > 0
       ? followMembers(state, met)
@@ -162,24 +210,30 @@ function readObservationResource(state: State, met: MetResource): void {
     });
     return;
   }
-  const key = `${reading.level}|${reading.finding.sign}`;
-  const group = state.candidates.get(key) ?? {
-    level: reading.level,
-    sign: reading.finding.sign,
-    list: [],
-  };
-  group.list.push({
+  // Two maps rather than one keyed by `${level}|${sign}`: no new string to hash per finding.
+  let bySign = state.groupOf.get(reading.level);
+  if (bySign === undefined) {
+    bySign = new Map();
+    state.groupOf.set(reading.level, bySign);
+  }
+  let group = bySign.get(reading.finding.sign);
+  if (group === undefined) {
+    group = { level: reading.level, sign: reading.finding.sign, list: [] };
+    bySign.set(reading.finding.sign, group);
+    state.candidates.push(group);
+  }
+  const candidate: Mutable<Candidate> = {
     ref: met.ref,
-    ...(met.versionId !== undefined ? { versionId: met.versionId } : {}),
     finding: reading.finding,
     preliminary: reading.preliminary,
     effective: reading.effective,
-    ...(reading.issued !== undefined ? { issued: reading.issued } : {}),
-    ...(membersDetail !== undefined || reading.note !== undefined
-      ? { note: [reading.note, membersDetail].filter((x) => x !== undefined).join('; ') }
-      : {}),
-  });
-  state.candidates.set(key, group);
+  };
+  if (met.versionId !== undefined) candidate.versionId = met.versionId;
+  if (reading.issued !== undefined) candidate.issued = reading.issued;
+  if (membersDetail !== undefined || reading.note !== undefined) {
+    candidate.note = [reading.note, membersDetail].filter((x) => x !== undefined).join('; ');
+  }
+  group.list.push(candidate);
 }
 
 function readCondition(state: State, met: MetResource): void {
@@ -312,18 +366,21 @@ function resolveLevels(state: State): LevelExtraction[] {
     return entry;
   };
   const conflictNotes: { level: string; detail: string }[] = [];
-  for (const { level, sign, list } of state.candidates.values()) {
+  for (const { level, sign, list } of state.candidates) {
     const selection = selectLatest(list);
-    const where = { level, sign };
     for (const { candidate, why } of selection.superseded) {
-      state.dispositions.push({
-        ref: candidate.ref,
-        resourceType: 'Observation',
-        ...(candidate.versionId !== undefined ? { versionId: candidate.versionId } : {}),
-        use: 'superseded',
-        detail: `${describeFinding(level, candidate.finding)}: not used, ${why}`,
-        ...where,
-      });
+      state.dispositions.push(
+        disposition(
+          candidate.ref,
+          'Observation',
+          candidate.versionId,
+          'superseded',
+          undefined,
+          `${describeFinding(level, candidate.finding)}: not used, ${why}`,
+          level,
+          sign,
+        ),
+      );
     }
     if (selection.kind === 'unresolved') {
       const named = selection.tied
@@ -334,29 +391,35 @@ function resolveLevels(state: State): LevelExtraction[] {
         detail: `${level}: ${named} disagree and neither effective[x] nor issued tells which is later; none was used.`,
       });
       for (const c of selection.tied) {
-        state.dispositions.push({
-          ref: c.ref,
-          resourceType: 'Observation',
-          ...(c.versionId !== undefined ? { versionId: c.versionId } : {}),
-          use: 'ignored',
-          reason: 'unresolved-conflict',
-          detail: `${describeFinding(level, c.finding)}: disagrees with a finding of the same time; none was used`,
-          ...where,
-        });
+        state.dispositions.push(
+          disposition(
+            c.ref,
+            'Observation',
+            c.versionId,
+            'ignored',
+            'unresolved-conflict',
+            `${describeFinding(level, c.finding)}: disagrees with a finding of the same time; none was used`,
+            level,
+            sign,
+          ),
+        );
       }
       continue;
     }
     const { kept } = selection;
     const entry = levelOf(level);
     entry.findings.push(kept.finding);
-    entry.provenance.push({
-      sign,
-      ref: kept.ref,
-      ...(kept.versionId !== undefined ? { versionId: kept.versionId } : {}),
-    });
-    const differing = selection.superseded
-      .map((s) => s.candidate)
-      .filter((c) => c.finding.value !== kept.finding.value);
+    entry.provenance.push(
+      kept.versionId !== undefined
+        ? { sign, ref: kept.ref, versionId: kept.versionId }
+        : { sign, ref: kept.ref },
+    );
+    const differing =
+      selection.superseded.length === 0
+        ? []
+        : selection.superseded
+            .map((s) => s.candidate)
+            .filter((c) => c.finding.value !== kept.finding.value);
     if (differing.length > 0) {
       entry.notes.push({
         kind: 'conflict',
@@ -366,17 +429,20 @@ function resolveLevels(state: State): LevelExtraction[] {
       });
     }
     if (kept.preliminary) entry.notes.push({ kind: 'preliminary', sign, ref: kept.ref });
-    state.dispositions.push({
-      ref: kept.ref,
-      resourceType: 'Observation',
-      ...(kept.versionId !== undefined ? { versionId: kept.versionId } : {}),
-      use: 'used',
-      detail:
+    state.dispositions.push(
+      disposition(
+        kept.ref,
+        'Observation',
+        kept.versionId,
+        'used',
+        undefined,
         describeFinding(level, kept.finding) +
-        (kept.preliminary ? ' (preliminary)' : '') +
-        (kept.note ? ` (${kept.note})` : ''),
-      ...where,
-    });
+          (kept.preliminary ? ' (preliminary)' : '') +
+          (kept.note ? ` (${kept.note})` : ''),
+        level,
+        sign,
+      ),
+    );
   }
   // A note about a level left without findings has no card of its own: it joins the general notes.
   for (const { level, detail } of conflictNotes) {
@@ -384,7 +450,6 @@ function resolveLevels(state: State): LevelExtraction[] {
     if (entry) entry.notes.push({ kind: 'note', detail });
     else state.notes.push(detail);
   }
-  const signRank = (s: Sign) => SIGNS.indexOf(s);
   const noteKey = (n: LevelNote) =>
     n.kind === 'note'
       ? `2|${n.detail}`
@@ -392,14 +457,23 @@ function resolveLevels(state: State): LevelExtraction[] {
   return [...byLevel.entries()]
     .sort(([a], [b]) => levelRank(a) - levelRank(b) || compare(a, b))
     .map(([level, e]) => {
-      const order = e.findings
-        .map((f, i) => ({ f, p: e.provenance[i] }))
-        .sort((x, y) => signRank(x.f.sign) - signRank(y.f.sign));
+      // A level has one finding per sign at most: placing each at its sign's rank sorts them.
+      const atRank: number[] = [];
+      e.findings.forEach((f, i) => (atRank[signRank(f.sign)] = i));
+      const findings: Finding[] = [];
+      const provenance: LevelExtraction['provenance'][number][] = [];
+      for (const i of atRank) {
+        if (i === undefined) continue;
+        const finding = e.findings[i];
+        const p = e.provenance[i];
+        if (finding) findings.push(finding);
+        if (p) provenance.push(p);
+      }
       return {
         level,
-        findings: order.map((x) => x.f),
+        findings,
         notes: [...e.notes].sort((x, y) => compare(noteKey(x), noteKey(y))),
-        provenance: order.flatMap((x) => (x.p ? [x.p] : [])),
+        provenance,
       };
     });
 }
@@ -439,10 +513,10 @@ export function extractLevels(
     cancerSnomedCodes,
     now,
     dispositions: [...data.unresolved],
-    candidates: new Map(),
+    candidates: [],
+    groupOf: new Map(),
     evidence: [],
     notes: [...data.notes],
-    seen: new Set(data.resources.map((m) => m.ref)),
     queue: [...data.resources],
   };
   if (patientId === undefined) state.notes.push('No patient id was given: no finding can be used.');
@@ -452,8 +526,9 @@ export function extractLevels(
     if (met) readGuarded(state, met);
   }
   const levels = resolveLevels(state);
-  const dispositions = state.dispositions.sort(
-    (a, b) => compare(a.ref, b.ref) || compare(a.use, b.use),
+  // Refs are mostly distinct: one string comparison decides.
+  const dispositions = state.dispositions.sort((a, b) =>
+    a.ref !== b.ref ? (a.ref < b.ref ? -1 : 1) : compare(a.use, b.use),
   );
   const evidence = state.evidence.sort((a, b) => compare(a.ref, b.ref));
   return {

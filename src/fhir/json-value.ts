@@ -41,67 +41,113 @@ function isPlainObject(x: object): boolean {
  */
 export const MAX_JSON_VALUES = 5_000_000;
 
+/** The state of one walk: the objects above the current value, and the values left to visit. */
+interface Walk {
+  /** ancestors[0 .. depth - 1] are the objects above the value being visited. */
+  readonly ancestors: object[];
+  budget: number;
+  /**
+   * for-in also lists enumerable properties inherited from Object.prototype; JSON has none, so the
+   * own-property check is made only when something has added one there.
+   */
+  readonly ownCheck: boolean;
+}
+
+/** A problem found, with the keys leading to it innermost first (added as the walk unwinds). */
+interface Found {
+  readonly message: string;
+  readonly keys: (string | number)[];
+}
+
+const found = (message: string): Found => ({ message, keys: [] });
+const overBudget = (): Found => found(`holds more than ${MAX_JSON_VALUES} values`);
+
+/**
+ * The first problem in one value of an array or object (`undefined` is handled by the caller). The
+ * budget was counted for it already. Strings and booleans, most values, are handled in the caller's
+ * loop without a call.
+ */
+function visitValue(x: unknown, walk: Walk, depth: number): Found | undefined {
+  switch (typeof x) {
+    case 'string':
+    case 'boolean':
+      return undefined;
+    case 'number':
+      return Number.isFinite(x) ? undefined : found(`${x} is not a JSON number`);
+    case 'object':
+      return x === null ? undefined : visitObject(x, walk, depth);
+    default:
+      return found(`${kindOf(x)} is not JSON data`);
+  }
+}
+
+/** The first problem under an object or array `depth` levels below the root. */
+function visitObject(x: object, walk: Walk, depth: number): Found | undefined {
+  const { ancestors } = walk;
+  // Depth is bounded, so a linear search of the ancestors is cheap.
+  for (let i = 0; i < depth; i++) {
+    if (ancestors[i] === x) return found('refers back to itself (circular)');
+  }
+  if (depth >= MAX_JSON_DEPTH) return found(`is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  ancestors[depth] = x;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const item: unknown = x[i];
+      const kind = typeof item;
+      let problem: Found | undefined;
+      if (item === undefined) problem = found('is undefined (not JSON data)');
+      else if (--walk.budget < 0) problem = overBudget();
+      else if (kind !== 'string' && kind !== 'boolean') problem = visitValue(item, walk, depth + 1);
+      if (problem !== undefined) {
+        problem.keys.push(i);
+        return problem;
+      }
+    }
+    return undefined;
+  }
+  if (!isPlainObject(x)) return found(`${kindOf(x)} is not JSON data`);
+  const record = x as Record<string, unknown>;
+  // for-in rather than Object.keys: V8 reads the values through its enumeration cache.
+  for (const key in record) {
+    if (walk.ownCheck && !Object.hasOwn(record, key)) continue;
+    const item = record[key];
+    if (item === undefined) continue;
+    const kind = typeof item;
+    let problem: Found | undefined;
+    if (--walk.budget < 0) problem = overBudget();
+    else if (kind !== 'string' && kind !== 'boolean') problem = visitValue(item, walk, depth + 1);
+    if (problem !== undefined) {
+      problem.keys.push(key);
+      return problem;
+    }
+  }
+  return undefined;
+}
+
+/** Has anything given Object.prototype an enumerable property (which for-in would list)? */
+function objectPrototypeEnumerates(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
+}
+
 /**
  * The first thing that makes `value` not JSON data, or undefined when it is JSON. Properties whose
  * value is `undefined` are taken as absent (as `JSON.stringify` does); shared sub-objects are
  * allowed, cycles are not. The path is built only for a problem: this runs on every resource.
  */
 export function jsonProblem(value: unknown, path: string): JsonProblem | undefined {
-  const ancestors: object[] = [];
-  const keys: (string | number)[] = [];
-  let budget = MAX_JSON_VALUES;
-  const problem = (message: string): JsonProblem => ({
-    path: keys.reduce<string>((p, k) => childPath(p, k), path),
-    message,
-  });
-
-  function visit(x: unknown): JsonProblem | undefined {
-    if (--budget < 0) return problem(`holds more than ${MAX_JSON_VALUES} values`);
-    switch (typeof x) {
-      case 'string':
-      case 'boolean':
-        return undefined;
-      case 'number':
-        return Number.isFinite(x) ? undefined : problem(`${x} is not a JSON number`);
-      case 'object':
-        break;
-      default:
-        return problem(`${kindOf(x)} is not JSON data`);
-    }
-    if (x === null) return undefined;
-    // Depth is bounded, so a linear search of the ancestors is cheap.
-    if (ancestors.includes(x)) return problem('refers back to itself (circular)');
-    if (ancestors.length >= MAX_JSON_DEPTH) {
-      return problem(`is nested more than ${MAX_JSON_DEPTH} levels deep`);
-    }
-    const isArray = Array.isArray(x);
-    if (!isArray && !isPlainObject(x)) return problem(`${kindOf(x)} is not JSON data`);
-    ancestors.push(x);
-    let found: JsonProblem | undefined;
-    if (isArray) {
-      for (let i = 0; i < x.length && found === undefined; i++) {
-        keys.push(i);
-        const item: unknown = x[i];
-        found = item === undefined ? problem('is undefined (not JSON data)') : visit(item);
-        keys.pop();
-      }
-    } else {
-      const record = x as Record<string, unknown>;
-      for (const key in record) {
-        if (!Object.hasOwn(record, key)) continue;
-        const item = record[key];
-        if (item === undefined) continue;
-        keys.push(key);
-        found = visit(item);
-        keys.pop();
-        if (found !== undefined) break;
-      }
-    }
-    ancestors.pop();
-    return found;
+  const walk: Walk = {
+    ancestors: [],
+    budget: MAX_JSON_VALUES,
+    ownCheck: objectPrototypeEnumerates(),
+  };
+  const problem = --walk.budget < 0 ? overBudget() : visitValue(value, walk, 0);
+  if (problem === undefined) return undefined;
+  let at = path;
+  for (let i = problem.keys.length - 1; i >= 0; i--) {
+    at = childPath(at, problem.keys[i] as string | number);
   }
-
-  return visit(value);
+  return { path: at, message: problem.message };
 }
 
 /** "a string", "an array", "null"... for error messages about what was given instead. */

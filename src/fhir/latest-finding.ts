@@ -44,6 +44,11 @@ function latest(
 
 /** Picks the finding to use among several for one sign at one level (at least one given). */
 export function selectLatest(candidates: readonly Candidate[]): Selection {
+  // The usual case, one finding per sign and level: nothing to compare.
+  const [only] = candidates;
+  if (candidates.length === 1 && only !== undefined) {
+    return { kind: 'chosen', kept: only, superseded: [] };
+  }
   const sorted = [...candidates].sort(byRef);
   const byEffective = latest(sorted, (c) => c.effective);
   const front = latest(byEffective, (c) => c.issued);

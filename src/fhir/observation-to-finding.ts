@@ -53,6 +53,9 @@ export type ObservationReading =
       readonly sign?: Sign;
     };
 
+type FindingReading = Extract<ObservationReading, { kind: 'finding' }>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Which reason each profile concern gives, most fundamental first. */
 const CONCERN_REASON: readonly (readonly [ProfileConcern, IgnoreReason])[] = [
   ['code', 'profile-violation'],
@@ -148,7 +151,7 @@ function readValue(
   if (finding === undefined) {
     return { reason: 'wrong-value', detail: `the value is not one the engine reads for ${sign}` };
   }
-  return { finding, ...(note !== undefined ? { note } : {}) };
+  return note !== undefined ? { finding, note } : { finding };
 }
 
 /**
@@ -160,13 +163,23 @@ export function readObservation(
   validation: ValidationResult,
   isHookPatient: (reference: unknown) => boolean,
 ): ObservationReading {
-  const schemaIssues = validation.issues.filter((i) => i.kind !== 'profile');
-  if (schemaIssues.length > 0) {
-    const [first] = schemaIssues;
-    const more = schemaIssues.length > 1 ? ` (and ${schemaIssues.length - 1} more)` : '';
+  // The first schema issue and how many there are; and whether the profile found anything.
+  let firstSchemaIssue: ValidationResult['issues'][number] | undefined;
+  let schemaIssueCount = 0;
+  let profileIssueCount = 0;
+  for (const issue of validation.issues) {
+    if (issue.kind === 'profile') {
+      profileIssueCount++;
+    } else {
+      firstSchemaIssue ??= issue;
+      schemaIssueCount++;
+    }
+  }
+  if (firstSchemaIssue !== undefined) {
+    const more = schemaIssueCount > 1 ? ` (and ${schemaIssueCount - 1} more)` : '';
     return ignored(
       'invalid-resource',
-      `not valid FHIR R4: ${first?.path ?? ''} ${first?.message ?? ''}${more}`,
+      `not valid FHIR R4: ${firstSchemaIssue.path} ${firstSchemaIssue.message}${more}`,
     );
   }
 
@@ -213,13 +226,15 @@ export function readObservation(
     );
   }
 
-  const profileIssues = validation.issues.filter((i) => i.kind === 'profile');
-  for (const [concern, reason] of CONCERN_REASON) {
-    // An invariant (with its key) says more than a bare type or cardinality rule.
-    const issue =
-      profileIssues.find((i) => i.concern === concern && i.key !== undefined) ??
-      profileIssues.find((i) => i.concern === concern);
-    if (issue) return ignored(reason, profileDetail(issue), { sign });
+  if (profileIssueCount > 0) {
+    const profileIssues = validation.issues.filter((i) => i.kind === 'profile');
+    for (const [concern, reason] of CONCERN_REASON) {
+      // An invariant (with its key) says more than a bare type or cardinality rule.
+      const issue =
+        profileIssues.find((i) => i.concern === concern && i.key !== undefined) ??
+        profileIssues.find((i) => i.concern === concern);
+      if (issue) return ignored(reason, profileDetail(issue), { sign });
+    }
   }
 
   const level = r['bodySite'] === undefined ? UNSPECIFIED_LEVEL : levelFromBodySite(r['bodySite']);
@@ -239,15 +254,16 @@ export function readObservation(
     return ignored('profile-violation', 'Observation.effective[x] gives no date', { level, sign });
   }
   const issued = timeInterval(r['issued']);
-  return {
+  const reading: Mutable<FindingReading> = {
     kind: 'finding',
     level,
     finding: read.finding,
     preliminary: status === 'preliminary',
     effective,
-    ...(issued !== undefined ? { issued } : {}),
-    ...(read.note !== undefined ? { note: read.note } : {}),
   };
+  if (issued !== undefined) reading.issued = issued;
+  if (read.note !== undefined) reading.note = read.note;
+  return reading;
 }
 
 /** "Compression degree degree-3 at L2" for a disposition's detail. */

@@ -31,25 +31,38 @@ const asObject = (x: unknown): Json | undefined =>
   typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Json) : undefined;
 const asArray = (x: unknown): readonly unknown[] => (Array.isArray(x) ? x : []);
 
-/** The codings of a CodeableConcept, with their index (for paths). A plain loop: it runs often. */
-function codings(concept: unknown): { readonly coding: Json; readonly index: number }[] {
+/** The coding list of a CodeableConcept (entries not yet checked to be objects), or none. */
+function codingList(concept: unknown): readonly unknown[] {
   const list = asObject(concept)?.['coding'];
-  const out: { coding: Json; index: number }[] = [];
-  if (!Array.isArray(list)) return out;
-  for (let index = 0; index < list.length; index++) {
-    const coding = asObject(list[index]);
-    if (coding) out.push({ coding, index });
+  return Array.isArray(list) ? list : [];
+}
+
+/** Does the CodeableConcept carry a coding of `system` (and `code`, when given)? */
+function hasCoding(concept: unknown, system: string, code?: string): boolean {
+  for (const item of codingList(concept)) {
+    const coding = asObject(item);
+    if (coding?.['system'] === system && (code === undefined || coding['code'] === code)) {
+      return true;
+    }
   }
-  return out;
+  return false;
 }
 
 /** The distinct codes of CodeSystem vcf-finding that Observation.code carries, in order. */
 export function findingCodesOf(resource: unknown): string[] {
-  const codes = codings(asObject(resource)?.['code'])
-    .filter(({ coding }) => coding['system'] === PROFILE.findingCode.system)
-    .map(({ coding }) => coding['code'])
-    .filter((c): c is string => typeof c === 'string');
-  return [...new Set(codes)];
+  const codes: string[] = [];
+  for (const item of codingList(asObject(resource)?.['code'])) {
+    const coding = asObject(item);
+    const code = coding?.['code'];
+    if (
+      coding?.['system'] === PROFILE.findingCode.system &&
+      typeof code === 'string' &&
+      !codes.includes(code)
+    ) {
+      codes.push(code);
+    }
+  }
+  return codes;
 }
 
 /** The profile applies to an Observation that carries a vcf-finding code or claims the profile. */
@@ -59,28 +72,44 @@ export function profileApplies(resource: unknown): boolean {
   const claimed = asArray(asObject(r['meta'])?.['profile']).some(
     (p) => typeof p === 'string' && p.split('|')[0] === PROFILE.url,
   );
-  return (
-    claimed ||
-    codings(r['code']).some(({ coding }) => coding['system'] === PROFILE.findingCode.system)
-  );
+  return claimed || hasCoding(r['code'], PROFILE.findingCode.system);
 }
 
-/** The value[x] property present (e.g. `valueQuantity`), if any. */
+/** Does a property name start with `stem` followed by a capital letter (`valueQuantity` for `value`)? */
+function isChoiceOf(key: string, stem: string): boolean {
+  if (key.length <= stem.length) return false;
+  const next = key.charCodeAt(stem.length);
+  return next >= 0x41 && next <= 0x5a && key.startsWith(stem);
+}
+
+/** The value[x] property present (e.g. `valueQuantity`), if any; the first by name if several. */
 export function valueKeyOf(resource: Json): string | undefined {
-  return Object.keys(resource)
-    .filter((k) => /^value[A-Z]/.test(k) && resource[k] !== undefined)
-    .sort()[0];
+  let first: string | undefined;
+  for (const k of Object.keys(resource)) {
+    if (isChoiceOf(k, 'value') && resource[k] !== undefined && (first === undefined || k < first)) {
+      first = k;
+    }
+  }
+  return first;
 }
 
-function hasElement(resource: Json, elementId: string): boolean {
-  const name = elementId.slice(elementId.indexOf('.') + 1);
-  if (name.endsWith('[x]')) {
-    const stem = name.slice(0, -3);
-    return Object.keys(resource).some(
-      (k) => k.startsWith(stem) && /^[A-Z]/.test(k.slice(stem.length)) && resource[k] !== undefined,
-    );
+/** A required element, read once from the profile: how to tell it is there, and its words. */
+interface RequiredElement {
+  /** `.category`: the path after the resource's root. */
+  readonly suffix: string;
+  readonly concern: ProfileConcern;
+  isPresent(resource: Json): boolean;
+}
+
+/** A choice element `effective[x]`: any `effective<Type>` property with a value. */
+function hasChoice(resource: Json, stem: string): boolean {
+  for (const k of Object.keys(resource)) {
+    if (isChoiceOf(k, stem) && resource[k] !== undefined) return true;
   }
-  const value = resource[name];
+  return false;
+}
+
+function hasValue(value: unknown): boolean {
   return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 }
 
@@ -90,6 +119,24 @@ const CONCERN_OF_ELEMENT: Readonly<Record<string, ProfileConcern>> = {
   'Observation.category': 'category',
   'Observation.code': 'code',
 };
+
+const REQUIRED_ELEMENTS: readonly RequiredElement[] = PROFILE.requiredElements.map((elementId) => {
+  const name = elementId.slice(elementId.indexOf('.') + 1);
+  const stem = name.endsWith('[x]') ? name.slice(0, -3) : undefined;
+  return {
+    suffix: elementId.slice('Observation'.length),
+    concern: CONCERN_OF_ELEMENT[elementId] ?? 'value',
+    isPresent:
+      stem !== undefined
+        ? (resource: Json) => hasChoice(resource, stem)
+        : (resource: Json) => hasValue(resource[name]),
+  };
+});
+
+/** The value[x] properties the profile allows, and the words for any other. */
+const VALUE_KEY_LIST = PROFILE.valueTypes.map((t) => `value${t}`);
+const VALUE_KEYS: ReadonlySet<string> = new Set(VALUE_KEY_LIST);
+const VALUE_TYPES_RULE = `must be one of ${VALUE_KEY_LIST.join(', ')} in the vcf-finding profile`;
 
 /** What was given, for a message: a string quoted, anything else as JSON, or "nothing". */
 function shown(x: unknown): string {
@@ -105,13 +152,18 @@ function valueProblem(
   valueKey: string,
   rule: ValueRule,
 ): ValueProblem | undefined {
-  const at = childPath(root, valueKey);
   const value = resource[valueKey];
   if (valueKey === 'valueCodeableConcept' && rule.coded) {
     const { system, codes } = rule.coded;
-    const ofSystem = codings(value).filter(({ coding }) => coding['system'] === system);
-    if (ofSystem.some(({ coding }) => codes.includes(coding['code'] as string))) return undefined;
-    const first = ofSystem[0];
+    const list = codingList(value);
+    let first: { coding: Json; index: number } | undefined;
+    for (let index = 0; index < list.length; index++) {
+      const coding = asObject(list[index]);
+      if (coding?.['system'] !== system) continue;
+      if (codes.includes(coding['code'] as string)) return undefined;
+      first ??= { coding, index };
+    }
+    const at = childPath(root, valueKey);
     return first
       ? {
           path: childPath(childPath(childPath(at, 'coding'), first.index), 'code'),
@@ -122,82 +174,93 @@ function valueProblem(
   }
   if (valueKey === 'valueQuantity' && rule.quantity) {
     const q = asObject(value) ?? {};
+    const at = childPath(root, valueKey);
     if (typeof q['value'] !== 'number') {
       return { path: childPath(at, 'value'), concern: 'value', found: shown(q['value']) };
     }
-    const display = typeof q['unit'] === 'string' ? ` (unit display ${shown(q['unit'])})` : '';
+    const display = () =>
+      typeof q['unit'] === 'string' ? ` (unit display ${shown(q['unit'])})` : '';
     if (q['system'] !== rule.quantity.system) {
       return {
         path: childPath(at, 'system'),
         concern: 'unit',
-        found: shown(q['system']) + display,
+        found: shown(q['system']) + display(),
       };
     }
     if (!rule.quantity.units.includes(q['code'] as string)) {
-      return { path: childPath(at, 'code'), concern: 'unit', found: shown(q['code']) + display };
+      return { path: childPath(at, 'code'), concern: 'unit', found: shown(q['code']) + display() };
     }
     return undefined;
   }
   if (valueKey === 'valueBoolean' && rule.boolean && typeof value === 'boolean') return undefined;
-  return { path: at, concern: 'value', found: `a value of type ${valueKey.slice('value'.length)}` };
+  return {
+    path: childPath(root, valueKey),
+    concern: 'value',
+    found: `a value of type ${valueKey.slice('value'.length)}`,
+  };
 }
 
 /**
  * Every rule of the profile the Observation breaks (empty: it conforms). `root` names the
  * resource in paths: `Observation`, or `Bundle.entry[2].resource` for a resource in a Bundle.
+ * Plain loops, no closures: this runs on every vcf-finding Observation.
  */
 export function profileIssues(resource: unknown, root = 'Observation'): ProfileIssue[] {
   const r = asObject(resource);
   if (!r) return [];
   const issues: ProfileIssue[] = [];
-  const at = (elementId: string) => root + elementId.slice('Observation'.length);
 
-  for (const element of PROFILE.requiredElements) {
-    if (!hasElement(r, element)) {
+  for (const element of REQUIRED_ELEMENTS) {
+    if (!element.isPresent(r)) {
       issues.push({
         kind: 'profile',
-        path: at(element),
+        path: root + element.suffix,
         message: 'is required by the vcf-finding profile (min 1)',
-        concern: CONCERN_OF_ELEMENT[element] ?? 'value',
+        concern: element.concern,
       });
     }
   }
 
-  const hasImaging = asArray(r['category']).some((c) =>
-    codings(c).some(
-      ({ coding }) =>
-        coding['system'] === PROFILE.category.system && coding['code'] === PROFILE.category.code,
-    ),
-  );
+  let hasImaging = false;
+  for (const category of asArray(r['category'])) {
+    if (hasCoding(category, PROFILE.category.system, PROFILE.category.code)) {
+      hasImaging = true;
+      break;
+    }
+  }
   if (!hasImaging) {
     issues.push({
       kind: 'profile',
-      path: at('Observation.category'),
+      path: `${root}.category`,
       message: PROFILE.category.human,
       key: PROFILE.category.key,
       concern: 'category',
     });
   }
 
-  const codeCodings = codings(r['code']);
-  const findingCodings = codeCodings.filter(
-    ({ coding }) => coding['system'] === PROFILE.findingCode.system,
-  );
+  // The codings of Observation.code in CodeSystem vcf-finding, with their index (for paths).
+  const findingCodings: { readonly code: unknown; readonly index: number }[] = [];
+  const codeList = codingList(r['code']);
+  for (let index = 0; index < codeList.length; index++) {
+    const coding = asObject(codeList[index]);
+    if (coding?.['system'] === PROFILE.findingCode.system) {
+      findingCodings.push({ code: coding['code'], index });
+    }
+  }
   if (findingCodings.length === 0) {
     issues.push({
       kind: 'profile',
-      path: at('Observation.code'),
+      path: `${root}.code`,
       message: PROFILE.findingCode.human,
       key: PROFILE.findingCode.key,
       concern: 'code',
     });
   }
-  for (const { coding, index } of findingCodings) {
-    const code = coding['code'];
+  for (const { code, index } of findingCodings) {
     if (typeof code !== 'string' || !PROFILE.findingCodes.has(code)) {
       issues.push({
         kind: 'profile',
-        path: childPath(childPath(at('Observation.code.coding'), index), 'code'),
+        path: childPath(childPath(`${root}.code.coding`, index), 'code'),
         message: 'is not a code of CodeSystem vcf-finding (required binding)',
         concern: 'code',
         found: shown(code),
@@ -205,12 +268,11 @@ export function profileIssues(resource: unknown, root = 'Observation'): ProfileI
     }
   }
 
-  const subject = asObject(r['subject']);
-  const subjectType = referenceTarget(subject?.['reference'])?.resourceType;
+  const subjectType = referenceTarget(asObject(r['subject'])?.['reference'])?.resourceType;
   if (subjectType !== undefined && subjectType !== 'Patient') {
     issues.push({
       kind: 'profile',
-      path: at('Observation.subject.reference'),
+      path: `${root}.subject.reference`,
       message: `must reference a Patient, not a ${subjectType}`,
       concern: 'subject',
     });
@@ -220,24 +282,24 @@ export function profileIssues(resource: unknown, root = 'Observation'): ProfileI
   if (valueKey === undefined && r['dataAbsentReason'] === undefined) {
     issues.push({
       kind: 'profile',
-      path: at('Observation.value[x]'),
+      path: `${root}.value[x]`,
       message: PROFILE.valueOrAbsent.human,
       key: PROFILE.valueOrAbsent.key,
       concern: 'value-missing',
     });
   }
   if (valueKey !== undefined) {
-    if (!PROFILE.valueTypes.some((t) => valueKey === `value${t}`)) {
+    if (!VALUE_KEYS.has(valueKey)) {
       issues.push({
         kind: 'profile',
         path: childPath(root, valueKey),
-        message: `must be one of ${PROFILE.valueTypes.map((t) => `value${t}`).join(', ')} in the vcf-finding profile`,
+        message: VALUE_TYPES_RULE,
         concern: 'value',
         found: `a value of type ${valueKey.slice('value'.length)}`,
       });
     }
-    for (const { coding } of findingCodings) {
-      const rule = PROFILE.valueRules.get(coding['code'] as string);
+    for (const { code } of findingCodings) {
+      const rule = PROFILE.valueRules.get(code as string);
       const problem = rule && valueProblem(root, r, valueKey, rule);
       if (rule && problem) {
         issues.push({ kind: 'profile', ...problem, message: rule.human, key: rule.key });
@@ -245,12 +307,15 @@ export function profileIssues(resource: unknown, root = 'Observation'): ProfileI
     }
   }
 
-  for (const { coding, index } of codings(r['bodySite'])) {
+  const siteList = codingList(r['bodySite']);
+  for (let index = 0; index < siteList.length; index++) {
+    const coding = asObject(siteList[index]);
+    if (!coding) continue;
     const code = coding['code'];
     if (coding['system'] === VERTEBRAL_LEVEL_SYSTEM && !PROFILE.levelCodes.has(code as string)) {
       issues.push({
         kind: 'profile',
-        path: childPath(childPath(at('Observation.bodySite.coding'), index), 'code'),
+        path: childPath(childPath(`${root}.bodySite.coding`, index), 'code'),
         message: 'is not a code of CodeSystem vertebral-level',
         concern: 'body-site',
         found: shown(code),

@@ -49,7 +49,7 @@ function readQuantity(
       detail: `${what} is given as ${String(q.comparator)} ${q.value}, not an exact value`,
     };
   }
-  const list = accepted.join(', ');
+  const list = () => accepted.join(', ');
   if (typeof q.code !== 'string' || q.system !== UCUM) {
     const shown = typeof q.unit === 'string' ? ` "${q.unit}"` : '';
     return {
@@ -57,15 +57,15 @@ function readQuantity(
       reason: 'unknown-unit',
       detail:
         typeof q.code === 'string'
-          ? `${what} unit code "${q.code}" is not from UCUM (${UCUM}); accepted: ${list}`
-          : `${what} unit${shown} has no UCUM code; accepted UCUM codes: ${list}`,
+          ? `${what} unit code "${q.code}" is not from UCUM (${UCUM}); accepted: ${list()}`
+          : `${what} unit${shown} has no UCUM code; accepted UCUM codes: ${list()}`,
     };
   }
   if (!accepted.includes(q.code)) {
     return {
       ok: false,
       reason: 'unknown-unit',
-      detail: `${what} unit "${q.code}" is not accepted; accepted UCUM codes: ${list}`,
+      detail: `${what} unit "${q.code}" is not accepted; accepted UCUM codes: ${list()}`,
     };
   }
   const note =
@@ -99,7 +99,10 @@ export function adcFromQuantity(quantity: unknown, accepted: readonly string[]):
     return { ok: false, reason: 'wrong-value', detail: 'ADC is not a positive number' };
   const shown =
     read.code === ADC_UNIT ? undefined : `${read.value} ${read.code} = ${value} x10^-3 mm2/s`;
-  const note = [shown, read.note].filter((x) => x !== undefined).join('; ');
+  const note =
+    shown !== undefined && read.note !== undefined
+      ? `${shown}; ${read.note}`
+      : (shown ?? read.note ?? '');
   return { ok: true, value, ...(note ? { note } : {}) };
 }
 

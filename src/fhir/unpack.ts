@@ -7,23 +7,26 @@
 import { canonicalJson, shortHash } from './canonical-json.js';
 import type { Disposition } from './extraction-result.js';
 import { describeKind, jsonProblem } from './json-value.js';
-import { FHIR_ID, referenceKeys, referenceTarget } from './references.js';
+import { isFhirId, referenceTarget } from './references.js';
 import { timeInterval, isAfter } from './effective-time.js';
 import { validateBundleShell } from './validate-resource.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
-/** One resource met in the data, named for dispositions and references. */
+/**
+ * One resource met in the data, named for dispositions and references. Every property is always
+ * present (undefined when it does not apply): one object shape for all, on a path run per resource.
+ */
 export interface MetResource {
   /** `Observation/abc`; else its fullUrl; else `Observation/(no id <hash>)`; contained: `Observation/p#m1`. */
   readonly ref: string;
   /** Its resourceType, or 'unknown' when it has none. */
   readonly resourceType: string;
   readonly resource: Json;
-  readonly fullUrl?: string;
-  readonly versionId?: string;
+  readonly fullUrl: string | undefined;
+  readonly versionId: string | undefined;
   /** Not JSON data: why (such a resource is named but never read). */
-  readonly notJson?: string;
+  readonly notJson: string | undefined;
 }
 
 export interface UnpackedData {
@@ -47,30 +50,41 @@ function metaVersion(resource: Json): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The ref of a resource that is not contained (see MetResource.ref). */
+function refOf(
+  type: string,
+  id: string | undefined,
+  url: string | undefined,
+  resource: Json,
+  notJson: boolean,
+): string {
+  if (id !== undefined) return `${type}/${id}`;
+  const fromUrl = referenceTarget(url);
+  if (fromUrl && fromUrl.resourceType === type) return `${type}/${fromUrl.id}`;
+  if (url !== undefined) return url;
+  // The content hash is the name of last resort: only a resource without id or fullUrl needs it.
+  return `${type}/(${notJson ? 'not JSON data' : `no id ${shortHash(canonicalJson(resource))}`})`;
+}
+
 /** Names a resource; `container` for a contained one. */
 export function nameResource(resource: Json, fullUrl: unknown, container?: string): MetResource {
-  const type = typeof resource['resourceType'] === 'string' ? resource['resourceType'] : 'unknown';
-  const id =
-    typeof resource['id'] === 'string' && FHIR_ID.test(resource['id']) ? resource['id'] : undefined;
+  const givenType = resource['resourceType'];
+  const type = typeof givenType === 'string' ? givenType : 'unknown';
+  const givenId = resource['id'];
+  const id = typeof givenId === 'string' && isFhirId(givenId) ? givenId : undefined;
   const url = typeof fullUrl === 'string' && fullUrl.length > 0 ? fullUrl : undefined;
   const problem = jsonProblem(resource, type);
-  const versionId = problem ? undefined : metaVersion(resource);
-  const base = { resourceType: type, resource, ...(url ? { fullUrl: url } : {}) };
-  const extra = {
-    ...(versionId !== undefined ? { versionId } : {}),
-    ...(problem ? { notJson: `${problem.path} ${problem.message}` } : {}),
+  return {
+    ref:
+      container !== undefined
+        ? `${container}#${id ?? '(no id)'}`
+        : refOf(type, id, url, resource, problem !== undefined),
+    resourceType: type,
+    resource,
+    fullUrl: url,
+    versionId: problem ? undefined : metaVersion(resource),
+    notJson: problem ? `${problem.path} ${problem.message}` : undefined,
   };
-  if (container !== undefined) {
-    return { ...base, ...extra, ref: `${container}#${id ?? '(no id)'}` };
-  }
-  if (id !== undefined) return { ...base, ...extra, ref: `${type}/${id}` };
-  const fromUrl = referenceTarget(url);
-  if (fromUrl && fromUrl.resourceType === type) {
-    return { ...base, ...extra, ref: `${type}/${fromUrl.id}` };
-  }
-  if (url !== undefined) return { ...base, ...extra, ref: url };
-  const name = problem ? 'not JSON data' : `no id ${shortHash(canonicalJson(resource))}`;
-  return { ...base, ...extra, ref: `${type}/(${name})` };
 }
 
 /** The `next` links of a searchset Bundle, and its `self` link. */
@@ -154,44 +168,74 @@ function laterCopy(a: MetResource, b: MetResource): MetResource | undefined {
   return undefined;
 }
 
+const byRef = (a: MetResource, b: MetResource) => (a.ref < b.ref ? -1 : a.ref === b.ref ? 0 : 1);
+
 /** One copy per ref: identical copies merge; different ones are ordered by version, else set aside. */
 function dedupe(met: readonly MetResource[]): { kept: MetResource[]; unresolved: Disposition[] } {
-  const byRef = new Map<string, MetResource[]>();
-  for (const m of met) byRef.set(m.ref, [...(byRef.get(m.ref) ?? []), m]);
+  // A stable sort: the copies of one ref end up next to each other, in the order they were met.
+  const sorted = [...met].sort(byRef);
   const kept: MetResource[] = [];
   const unresolved: Disposition[] = [];
-  for (const [ref, copies] of [...byRef].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (copies.length === 1 && copies[0]) {
-      kept.push(copies[0]);
-      continue;
-    }
-    const distinct = new Map<string, MetResource>();
-    for (const c of copies) {
-      distinct.set(c.notJson ? `not-json:${c.notJson}` : canonicalJson(c.resource), c);
-    }
-    const variants = [...distinct.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // The latest copy must be later than every other one; otherwise nothing tells which is current.
-    const latest = variants
-      .map(([, m]) => m)
-      .find((candidate) =>
-        variants.every(
-          ([, other]) => other === candidate || laterCopy(candidate, other) === candidate,
-        ),
-      );
-    if (latest) {
-      kept.push(latest);
-    } else {
-      const first = variants[0]?.[1];
-      unresolved.push({
-        ref,
-        resourceType: first?.resourceType ?? 'unknown',
-        use: 'ignored',
-        reason: 'unresolved-conflict',
-        detail: `given ${variants.length} times with different content and no version to tell which is current`,
-      });
-    }
+  for (let start = 0; start < sorted.length;) {
+    const first = sorted[start] as MetResource;
+    let end = start + 1;
+    while (end < sorted.length && (sorted[end] as MetResource).ref === first.ref) end++;
+    if (end - start === 1) kept.push(first);
+    else resolveCopies(sorted.slice(start, end), kept, unresolved);
+    start = end;
   }
   return { kept, unresolved };
+}
+
+/** Several copies of one ref: the one to keep, or an unresolved-conflict disposition. */
+function resolveCopies(
+  copies: readonly MetResource[],
+  kept: MetResource[],
+  unresolved: Disposition[],
+): void {
+  const ref = copies[0]?.ref ?? '';
+  const distinct = new Map<string, MetResource>();
+  for (const c of copies) {
+    distinct.set(c.notJson ? `not-json:${c.notJson}` : canonicalJson(c.resource), c);
+  }
+  const variants = [...distinct.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The latest copy must be later than every other one; otherwise nothing tells which is current.
+  const latest = variants
+    .map(([, m]) => m)
+    .find((candidate) =>
+      variants.every(
+        ([, other]) => other === candidate || laterCopy(candidate, other) === candidate,
+      ),
+    );
+  if (latest) {
+    kept.push(latest);
+  } else {
+    const first = variants[0]?.[1];
+    unresolved.push({
+      ref,
+      resourceType: first?.resourceType ?? 'unknown',
+      use: 'ignored',
+      reason: 'unresolved-conflict',
+      detail: `given ${variants.length} times with different content and no version to tell which is current`,
+    });
+  }
+}
+
+/** Each resource under its ref, its fullUrl and the `Type/id` its fullUrl names; the first one wins. */
+function indexOf(resources: readonly MetResource[]): Map<string, MetResource> {
+  const index = new Map<string, MetResource>();
+  const add = (key: string, m: MetResource) => {
+    if (!index.has(key)) index.set(key, m);
+  };
+  for (const m of resources) {
+    add(m.ref, m);
+    if (m.fullUrl !== undefined) {
+      add(m.fullUrl, m);
+      const target = referenceTarget(m.fullUrl);
+      if (target) add(`${target.resourceType}/${target.id}`, m);
+    }
+  }
+  return index;
 }
 
 /** Unpacks the items; never throws. */
@@ -199,11 +243,7 @@ export function unpack(items: unknown): UnpackedData {
   const into: Collected = { met: [], notes: [], selfLinks: new Set(), nextLinks: new Set() };
   collect(items, undefined, 0, into);
   const { kept, unresolved } = dedupe(into.met);
-  const index = new Map<string, MetResource>();
-  for (const m of kept) {
-    const keys = [m.ref, ...(m.fullUrl !== undefined ? referenceKeys(m.fullUrl) : [])];
-    for (const key of keys) if (!index.has(key)) index.set(key, m);
-  }
+  let index: Map<string, MetResource> | undefined;
   const notes = [...into.notes];
   if ([...into.nextLinks].some((next) => !into.selfLinks.has(next))) {
     notes.push(
@@ -215,11 +255,12 @@ export function unpack(items: unknown): UnpackedData {
     unresolved,
     notes,
     resolve: (reference) => {
-      for (const key of referenceKeys(reference)) {
-        const found = index.get(key);
-        if (found) return found;
-      }
-      return undefined;
+      // Built at the first look-up: most data hold only references read without it (Patient/123).
+      index ??= indexOf(kept);
+      const found = index.get(reference);
+      if (found) return found;
+      const target = referenceTarget(reference);
+      return target ? index.get(`${target.resourceType}/${target.id}`) : undefined;
     },
   };
 }

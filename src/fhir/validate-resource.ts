@@ -111,7 +111,7 @@ function check(
   }
   if (profileApplies(resource)) {
     found.profileApplied = true;
-    found.issues.push(...profileIssues(resource, path));
+    for (const issue of profileIssues(resource, path)) found.issues.push(issue);
   }
   if (!nested) return;
   const r = resource as { entry?: unknown; contained?: unknown };
@@ -133,6 +133,16 @@ function check(
   }
 }
 
+interface ValidateOptions {
+  /** Validate Bundle entries and contained resources too. */
+  readonly nested: boolean;
+  /** The caller has found it to be JSON data already: no second walk. */
+  readonly knownJson: boolean;
+}
+const ANY_VALUE: ValidateOptions = { nested: true, knownJson: false };
+const KNOWN_JSON: ValidateOptions = { nested: true, knownJson: true };
+const SHELL: ValidateOptions = { nested: false, knownJson: false };
+
 /**
  * Validates one resource against the FHIR R4 JSON schema and, for an Observation with a
  * vcf-finding code (or claiming the profile), the vcf-finding-observation profile. Resources in
@@ -141,7 +151,7 @@ function check(
  * @see CLINICAL-SPEC section 1
  */
 export function validateResource(resource: unknown): ValidationResult {
-  return validate(resource, { nested: true, knownJson: false });
+  return validate(resource, ANY_VALUE);
 }
 
 /**
@@ -149,7 +159,7 @@ export function validateResource(resource: unknown): ValidationResult {
  * the extraction names every resource first, and need not walk it twice.
  */
 export function validateJsonResource(resource: unknown): ValidationResult {
-  return validate(resource, { nested: true, knownJson: true });
+  return validate(resource, KNOWN_JSON);
 }
 
 /** An entry's resource reduced to what the Bundle's own schema looks at: its resourceType. */
@@ -185,13 +195,10 @@ export function validateBundleShell(bundle: unknown): ValidationResult {
           }),
         }
       : bundle;
-  return validate(shell, { nested: false, knownJson: false });
+  return validate(shell, SHELL);
 }
 
-function validate(
-  resource: unknown,
-  options: { readonly nested: boolean; readonly knownJson: boolean },
-): ValidationResult {
+function validate(resource: unknown, options: ValidateOptions): ValidationResult {
   const type = resourceTypeOf(resource);
   const root = type ?? 'resource';
   // Not an object at all: say that first, rather than "not JSON" about a string or a number.
@@ -209,10 +216,8 @@ function validate(
   }
   const found: Found = { issues: [], profileApplied: false };
   check(resource, root, true, found, options.nested);
-  return {
-    valid: found.issues.length === 0,
-    ...(type !== undefined ? { resourceType: type } : {}),
-    profileApplied: found.profileApplied,
-    issues: found.issues,
-  };
+  const valid = found.issues.length === 0;
+  return type !== undefined
+    ? { valid, resourceType: type, profileApplied: found.profileApplied, issues: found.issues }
+    : { valid, profileApplied: found.profileApplied, issues: found.issues };
 }

@@ -60,12 +60,14 @@ export function levelFromBodySite(bodySite: unknown): string | undefined {
   if (typeof bodySite !== 'object' || bodySite === null) return undefined;
   const codings = (bodySite as { coding?: unknown }).coding;
   if (!Array.isArray(codings)) return undefined;
-  const levels = new Set<string>();
+  let level: string | undefined;
   for (const coding of codings as unknown[]) {
-    const level = levelOfCoding(coding);
-    if (level !== undefined) levels.add(level);
+    const named = levelOfCoding(coding);
+    if (named === undefined || named === level) continue;
+    if (level !== undefined) return undefined;
+    level = named;
   }
-  return levels.size === 1 ? [...levels][0] : undefined;
+  return level;
 }
 
 /** Spine order (C1..S1), 'unspecified' last: for sorting levels. */
