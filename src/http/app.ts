@@ -8,7 +8,6 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { discoveryDocument, findService } from '../cds/services.js';
 import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
@@ -19,6 +18,7 @@ import type { Store } from '../store/types.js';
 import { corsMiddleware } from './cors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
 import { playgroundRouter } from './playground.js';
+import { securityHeaders } from './security-headers.js';
 import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
@@ -73,15 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
   app.set('query parser', 'simple');
-  // No upgrade-insecure-requests: inside a hospital network the service may be reached over plain
-  // http behind a TLS-terminating proxy, and the playground page must still load its own script.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null },
-      },
-    }),
-  );
+  app.use(securityHeaders());
   app.use(corsMiddleware(deps.corsOrigins));
   app.use(deps.metrics.middleware);
   app.use(requestLog(deps.logger));

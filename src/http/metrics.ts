@@ -59,21 +59,43 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  // The label-bound children of the two request series, one per route and status: binding labels
+  // hashes them, which would otherwise happen twice per request. Routes are a fixed set and
+  // statuses few, so the map stays small.
+  const bound = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  const seriesFor = (route: string, status: number) => {
+    const key = `${route} ${status}`;
+    let series = bound.get(key);
+    if (series === undefined) {
+      const counted = requests.labels(route, String(status));
+      const observed = latency.labels(route, String(status));
+      series = { count: () => counted.inc(), observe: (s) => observed.observe(s) };
+      bound.set(key, series);
+    }
+    return series;
+  };
+  const assessmentSeriesMap = new Map<string, ReturnType<typeof assessments.labels>>();
+  const assessmentSeries = (service: string, category: string) => {
+    const key = `${service} ${category}`;
+    let series = assessmentSeriesMap.get(key);
+    if (series === undefined) {
+      series = assessments.labels(service, category);
+      assessmentSeriesMap.set(key, series);
+    }
+    return series;
+  };
   return {
     middleware: (req, res, next) => {
-      const end = latency.startTimer();
+      const start = process.hrtime.bigint();
       res.on('finish', () => {
-        const labels = {
-          route: routeOf(req.path, res.locals['serviceId']),
-          status: String(res.statusCode),
-        };
-        requests.inc(labels);
-        end(labels);
+        const series = seriesFor(routeOf(req.path, res.locals['serviceId']), res.statusCode);
+        series.count();
+        series.observe(Number(process.hrtime.bigint() - start) / 1e9);
       });
       next();
     },
     countAssessments: (service, categories) => {
-      for (const category of categories) assessments.inc({ service, category });
+      for (const category of categories) assessmentSeries(service, category).inc();
     },
     countFetchError: (reason) => fetchErrors.inc({ reason }),
     render: () => registry.metrics(),
