@@ -4,17 +4,19 @@
  */
 import type { Logger } from 'pino';
 import { openPostgresStore } from './postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openSqliteThreadStore } from './sqlite-thread-store.js';
 import type { Store } from './types.js';
 
 export { StoreError } from './types.js';
 export type { AuditRecord, FeedbackRecord, Store, StoreErrorCode } from './types.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { openSqliteThreadStore, type SqliteThreadStoreOptions } from './sqlite-thread-store.js';
 
 /**
  * Opens the configured store: PostgreSQL when a URL is given (shared by every replica), else the
- * embedded SQLite file under `dataDir` (one replica). Migrations are applied before it resolves.
+ * embedded SQLite file under `dataDir` (one replica), its connection in a worker thread so that no
+ * write blocks the thread answering requests. Migrations are applied before it resolves.
  * Rejects with a StoreError (STORE_UNAVAILABLE, STORE_FULL) when the database cannot be used.
  */
 export function openStore(
@@ -23,5 +25,5 @@ export function openStore(
 ): Promise<Store> {
   return 'postgresUrl' in config
     ? openPostgresStore({ url: config.postgresUrl, logger })
-    : openSqliteStore({ dataDir: config.dataDir, logger });
+    : openSqliteThreadStore({ dataDir: config.dataDir, logger });
 }

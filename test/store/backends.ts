@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { openPostgresStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import {
+  openPostgresStore,
+  openSqliteStore,
+  openSqliteThreadStore,
+  type Store,
+} from '../../src/store/index.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { createTestDatabase } from './pg-database.js';
 
@@ -24,6 +29,8 @@ export interface Place {
 }
 
 export interface Backend {
+  /** For test names: the kind, and how it runs. */
+  readonly name: string;
   readonly kind: Store['kind'];
   fresh(): Promise<Place>;
 }
@@ -40,13 +47,17 @@ function tracking(open: (logger: Logger) => Promise<Store>) {
   };
 }
 
-const sqlite: Backend = {
+/** SQLite on the calling thread (openSqliteStore) or in its worker thread (what the service runs). */
+const sqlite = (thread: boolean): Backend => ({
+  name: thread ? 'sqlite (worker thread)' : 'sqlite',
   kind: 'sqlite',
   fresh: async () => {
     const root = mkdtempSync(join(tmpdir(), 'vcf-store-'));
     // A folder that does not exist yet: the store creates it, parents included.
     const dataDir = join(root, 'nested', 'data');
-    const t = tracking((logger) => openSqliteStore({ dataDir, logger }));
+    const t = tracking((logger) =>
+      thread ? openSqliteThreadStore({ dataDir, logger }) : openSqliteStore({ dataDir, logger }),
+    );
     const inspect = <T>(fn: (db: Database.Database) => T): T => {
       const db = new Database(join(dataDir, SQLITE_FILE_NAME), {
         readonly: true,
@@ -78,9 +89,10 @@ const sqlite: Backend = {
       },
     };
   },
-};
+});
 
 const postgres: Backend = {
+  name: 'postgres',
   kind: 'postgres',
   fresh: async () => {
     const db = await createTestDatabase();
@@ -104,4 +116,4 @@ const postgres: Backend = {
 };
 
 /** Both backends, for `describe.each`. */
-export const BACKENDS: readonly Backend[] = [sqlite, postgres];
+export const BACKENDS: readonly Backend[] = [sqlite(false), sqlite(true), postgres];

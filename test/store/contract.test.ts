@@ -14,7 +14,7 @@ const T0 = new Date('2026-01-05T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const HOUR = 3_600_000;
 
-describe.each(BACKENDS)('$kind store', (backend) => {
+describe.each(BACKENDS)('$name store', (backend) => {
   let place: Place;
   let log: CapturedLogger;
   let store: Store;
