@@ -99,13 +99,15 @@ function orderCards(
 }
 
 /**
- * Handles POST /cds-services/{serviceId}.
+ * Handles POST /cds-services/{serviceId}. `bodyParsed`: the body is JSON.parse output checked with
+ * nestedDeeperThan (as the HTTP adapter gives it); left out, every resource is walked first.
  * @see CDS Hooks 2.0 "Calling a CDS Service"; CLINICAL-SPEC sections 1-4.
  */
 export async function handleHookRequest(
   serviceId: string,
   body: unknown,
   deps: HookDeps,
+  bodyParsed = false,
 ): Promise<HookResult> {
   const hooks = hooksOf(serviceId);
   if (hooks.length === 0) {
@@ -121,11 +123,11 @@ export async function handleHookRequest(
   if (service === undefined) return failed(hookNotServed(body, hooks));
   const request = parseHookRequest(body, service.hook);
   if (isCdsError(request)) return failed(request);
-  const data = await gatherData(request, deps.fetcher);
+  const data = await gatherData(request, deps.fetcher, bodyParsed);
   if (isCdsError(data)) return failed(data);
 
   const patientId = request.context.patientId;
-  const assessed = assessPatient(patientId, data.items, deps);
+  const assessed = assessPatient(patientId, data.items, deps, data.jsonParsed);
   const cards =
     service.hook === 'patient-view'
       ? assessed.reports.map((r) =>

@@ -68,16 +68,21 @@ function idOf(d: Disposition): string {
   return d.ref.startsWith(prefix) ? d.ref.slice(prefix.length) : d.ref;
 }
 
-/** Extracts and assesses every level of one patient. */
+/**
+ * Extracts and assesses every level of one patient. `jsonParsed`: the items are JSON.parse output
+ * within the depth bound (ExtractionOptions.jsonParsed).
+ */
 export function assessPatient(
   patientId: string,
   items: readonly unknown[],
   deps: AssessDeps,
+  jsonParsed = false,
 ): PatientAssessment {
   const extraction = extractLevels(items, {
     patientId,
     cancerSnomedCodes: deps.cancerSnomedCodes,
     now: deps.now(),
+    jsonParsed,
   });
   const knownCancerHistory = extraction.knownCancerHistory;
   const reports: LevelReport[] = extraction.levels.map((l) => ({

@@ -6,6 +6,7 @@
  * - data that cannot be obtained: 412.
  * @see https://cds-hooks.hl7.org/2.0/#prefetch-template (and CDS-HOOKS-NOTES.md)
  */
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { cdsError, type CdsError } from './outcome.js';
 import { isFetchFailure, type FhirFetcher } from './fhir-server.js';
 import type { HookRequest } from './request.js';
@@ -14,6 +15,11 @@ import { PREFETCH, type PrefetchKey } from './services.js';
 export interface GatheredData {
   /** Resources and Bundles as received, unpacked later by the FHIR layer. */
   readonly items: readonly unknown[];
+  /**
+   * The items are all JSON.parse output within MAX_JSON_DEPTH (see ExtractionOptions.jsonParsed):
+   * the request body was (the caller says so) and every fetched page nests no deeper.
+   */
+  readonly jsonParsed: boolean;
   /** Which keys came from where, for the audit and the logs (never the data itself). */
   readonly origin: Readonly<Record<PrefetchKey, 'prefetch' | 'prefetch-null' | 'fhir-server'>>;
 }
@@ -30,9 +36,14 @@ function isOperationOutcome(x: unknown): boolean {
   return (x as { resourceType?: unknown })?.resourceType === 'OperationOutcome';
 }
 
+/**
+ * `bodyParsed`: the request came from JSON.parse and was checked with nestedDeeperThan (the HTTP
+ * adapter does both), so its prefetch values need no walk to prove they are JSON data.
+ */
 export async function gatherData(
   request: HookRequest,
   fetcher: FhirFetcher,
+  bodyParsed = false,
 ): Promise<GatheredData | CdsError> {
   const keys = Object.keys(PREFETCH) as PrefetchKey[];
   const prefetch = request.prefetch ?? {};
@@ -50,7 +61,7 @@ export async function gatherData(
       toFetch.push(key);
     }
   }
-  if (toFetch.length === 0) return { items, origin };
+  if (toFetch.length === 0) return { items, jsonParsed: bodyParsed, origin };
 
   const server = request.fhirServer;
   if (server === undefined) {
@@ -70,6 +81,7 @@ export async function gatherData(
     ),
   );
   const failures: string[] = [];
+  let jsonParsed = bodyParsed;
   results.forEach((r, i) => {
     const key = toFetch[i] as PrefetchKey;
     if (isFetchFailure(r)) {
@@ -77,6 +89,8 @@ export async function gatherData(
     } else {
       origin[key] = 'fhir-server';
       items.push(...r);
+      // Parsed by the FHIR client; a page nested too deep is left for the walk to name.
+      if (r.some((page) => nestedDeeperThan(page, MAX_JSON_DEPTH))) jsonParsed = false;
     }
   });
   if (failures.length > 0) {
@@ -85,5 +99,5 @@ export async function gatherData(
       `Could not obtain the data from fhirServer: ${failures.join('; ')}.`,
     );
   }
-  return { items, origin };
+  return { items, jsonParsed, origin };
 }

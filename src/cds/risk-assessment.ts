@@ -89,10 +89,12 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
   );
 }
 
+/** POST /api/assess. `bodyParsed`: as handleHookRequest's. */
 export function handleAssessBundle(
   body: unknown,
   patientParam: string | undefined,
   deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId'>,
+  bodyParsed = false,
 ): { status: number; body: Json | OperationOutcomeBody } {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
     return errorResponse(
@@ -101,7 +103,7 @@ export function handleAssessBundle(
   }
   const patientId = patientIdOf(body as Json, patientParam);
   if (typeof patientId !== 'string') return errorResponse(patientId);
-  const assessed = assessPatient(patientId, [body], deps);
+  const assessed = assessPatient(patientId, [body], deps, bodyParsed);
   const now = deps.now();
   return {
     status: 200,

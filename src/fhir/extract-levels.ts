@@ -49,6 +49,7 @@ function readOptions(options: unknown): {
   patientId: string | undefined;
   cancerSnomedCodes: readonly string[];
   now: Date | undefined;
+  jsonParsed: boolean;
 } {
   const o = (typeof options === 'object' && options !== null ? options : {}) as Json;
   const codes = Array.isArray(o['cancerSnomedCodes']) ? (o['cancerSnomedCodes'] as unknown[]) : [];
@@ -58,6 +59,7 @@ function readOptions(options: unknown): {
       typeof o['patientId'] === 'string' && o['patientId'] !== '' ? o['patientId'] : undefined,
     cancerSnomedCodes: codes.filter((c): c is string => typeof c === 'string'),
     now: now instanceof Date && !Number.isNaN(now.getTime()) ? now : undefined,
+    jsonParsed: o['jsonParsed'] === true,
   };
 }
 
@@ -72,6 +74,7 @@ interface State {
   readonly patientId: string | undefined;
   readonly cancerSnomedCodes: readonly string[];
   readonly now: Date | undefined;
+  readonly jsonParsed: boolean;
   readonly dispositions: Disposition[];
   /** The candidates of each level and sign, in the order first met; `groupOf` finds them. */
   readonly candidates: CandidateGroup[];
@@ -164,7 +167,7 @@ function followMembers(state: State, met: MetResource): string {
       const found = contained.find(
         (c) => typeof c === 'object' && c !== null && (c as Json)['id'] === reference.slice(1),
       );
-      if (found) target = nameResource(found as Json, undefined, met.ref);
+      if (found) target = nameResource(found as Json, undefined, met.ref, state.jsonParsed);
     } else {
       target = state.data.resolve(reference);
     }
@@ -499,10 +502,10 @@ export function extractLevels(
   items: readonly unknown[],
   options: ExtractionOptions,
 ): ExtractionResult {
-  const { patientId, cancerSnomedCodes, now } = readOptions(options);
+  const { patientId, cancerSnomedCodes, now, jsonParsed } = readOptions(options);
   let data: UnpackedData;
   try {
-    data = unpack(items);
+    data = unpack(items, jsonParsed);
   } catch {
     data = unpack([]);
     data = { ...data, notes: ['The data given could not be read.'] };
@@ -512,6 +515,7 @@ export function extractLevels(
     patientId,
     cancerSnomedCodes,
     now,
+    jsonParsed,
     dispositions: [...data.unresolved],
     candidates: [],
     groupOf: new Map(),

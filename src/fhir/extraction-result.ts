@@ -99,4 +99,11 @@ export interface ExtractionOptions {
   readonly cancerSnomedCodes: readonly string[];
   /** The clock, for the patient's age. */
   readonly now: Date;
+  /**
+   * The items are straight from JSON.parse (a request body, a server's answer) and checked to nest
+   * no deeper than MAX_JSON_DEPTH (nestedDeeperThan): JSON data by construction, so no resource is
+   * walked to prove it (the walk costs more than the rest of the extraction of most resources).
+   * Leave it out for values built in code, which may hold cycles, functions or NaN.
+   */
+  readonly jsonParsed?: boolean;
 }

@@ -13,6 +13,7 @@ export type {
   LevelNote,
 } from './extraction-result.js';
 export { extractLevels } from './extract-levels.js';
+export { MAX_JSON_DEPTH, nestedDeeperThan } from './json-value.js';
 export { levelFromBodySite, UNSPECIFIED_LEVEL } from './vertebral-level.js';
 export {
   validateResource,

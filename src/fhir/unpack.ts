@@ -66,14 +66,22 @@ function refOf(
   return `${type}/(${notJson ? 'not JSON data' : `no id ${shortHash(canonicalJson(resource))}`})`;
 }
 
-/** Names a resource; `container` for a contained one. */
-export function nameResource(resource: Json, fullUrl: unknown, container?: string): MetResource {
+/**
+ * Names a resource; `container` for a contained one. `jsonParsed`: the resource came from JSON.parse
+ * within the depth bound (ExtractionOptions.jsonParsed), so it is not walked.
+ */
+export function nameResource(
+  resource: Json,
+  fullUrl: unknown,
+  container: string | undefined,
+  jsonParsed: boolean,
+): MetResource {
   const givenType = resource['resourceType'];
   const type = typeof givenType === 'string' ? givenType : 'unknown';
   const givenId = resource['id'];
   const id = typeof givenId === 'string' && isFhirId(givenId) ? givenId : undefined;
   const url = typeof fullUrl === 'string' && fullUrl.length > 0 ? fullUrl : undefined;
-  const problem = jsonProblem(resource, type);
+  const problem = jsonParsed ? undefined : jsonProblem(resource, type);
   return {
     ref:
       container !== undefined
@@ -99,6 +107,7 @@ function links(bundle: Json): { self: string[]; next: string[] } {
 }
 
 interface Collected {
+  readonly jsonParsed: boolean;
   met: MetResource[];
   notes: string[];
   selfLinks: Set<string>;
@@ -121,7 +130,7 @@ function collect(item: unknown, fullUrl: unknown, depth: number, into: Collected
     return;
   }
   if (resource['resourceType'] !== 'Bundle') {
-    into.met.push(nameResource(resource, fullUrl));
+    into.met.push(nameResource(resource, fullUrl, undefined, into.jsonParsed));
     return;
   }
   const shell = validateBundleShell(resource);
@@ -238,9 +247,15 @@ function indexOf(resources: readonly MetResource[]): Map<string, MetResource> {
   return index;
 }
 
-/** Unpacks the items; never throws. */
-export function unpack(items: unknown): UnpackedData {
-  const into: Collected = { met: [], notes: [], selfLinks: new Set(), nextLinks: new Set() };
+/** Unpacks the items; never throws. `jsonParsed`: see ExtractionOptions.jsonParsed. */
+export function unpack(items: unknown, jsonParsed = false): UnpackedData {
+  const into: Collected = {
+    jsonParsed,
+    met: [],
+    notes: [],
+    selfLinks: new Set(),
+    nextLinks: new Set(),
+  };
   collect(items, undefined, 0, into);
   const { kept, unresolved } = dedupe(into.met);
   let index: Map<string, MetResource> | undefined;

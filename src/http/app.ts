@@ -16,7 +16,7 @@ import { handleAssessBundle } from '../cds/risk-assessment.js';
 import { cdsError, errorResponse, isCdsError, type CdsError } from '../cds/outcome.js';
 import type { Store } from '../store/types.js';
 import { corsMiddleware } from './cors.js';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { playgroundRouter } from './playground.js';
 import { securityHeaders } from './security-headers.js';
 import type { Metrics } from './metrics.js';
@@ -112,7 +112,8 @@ export function createApp(deps: AppDeps): express.Express {
     async (req, res) => {
       const id = String(req.params['id']);
       res.locals['serviceId'] = findService(id)?.id ?? 'unknown';
-      const result = await handleHookRequest(id, req.body, deps.hook);
+      // The body is JSON.parse output and limitDepth has checked its nesting.
+      const result = await handleHookRequest(id, req.body, deps.hook, true);
       if (result.status !== 200 || !('audit' in result)) {
         res.status(result.status).json(result.body);
         return;
@@ -196,7 +197,7 @@ export function createApp(deps: AppDeps): express.Express {
     limitDepth,
     (req, res) => {
       const patient = typeof req.query['patient'] === 'string' ? req.query['patient'] : undefined;
-      const result = handleAssessBundle(req.body, patient, deps.hook);
+      const result = handleAssessBundle(req.body, patient, deps.hook, true);
       res.status(result.status).type('application/fhir+json').json(result.body);
       return;
     },

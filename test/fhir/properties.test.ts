@@ -165,3 +165,34 @@ describe('order does not matter', () => {
     );
   });
 });
+
+describe('jsonParsed (no walk for JSON.parse output)', () => {
+  it('gives the same result as the walk on any JSON value, example bundles mutated with JSON', () => {
+    const jsonMutated = fc.constantFrom(...examples).chain(({ name, bundle }) =>
+      fc
+        .array(fc.tuple(fc.constantFrom(...pathsIn(bundle)), fc.jsonValue()), { maxLength: 4 })
+        .map((edits) => ({
+          name,
+          // Through JSON text, as a request body arrives.
+          bundle: JSON.parse(
+            JSON.stringify(edits.reduce<unknown>((b, [p, v]) => replaceAt(b, p, v), bundle)),
+          ) as unknown,
+        })),
+    );
+    fc.assert(
+      fc.property(jsonMutated, ({ name, bundle }) => {
+        expect(extractLevels([bundle], { ...optionsFor(name), jsonParsed: true })).toEqual(
+          extractLevels([bundle], optionsFor(name)),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is not trusted unless given: a value built in code is still walked', () => {
+    const cyclic: Record<string, unknown> = { resourceType: 'Observation', id: 'c' };
+    cyclic['self'] = cyclic;
+    const result = extractLevels([cyclic], OPTIONS);
+    expect(result.dispositions[0]?.detail).toMatch(/not JSON data/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../src/http/json-depth.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../../src/fhir/json-value.js';
 
 const nest = (levels: number): unknown => {
   let v: unknown = 1;
