@@ -1,19 +1,30 @@
 /**
  * The card's markdown detail (CLINICAL-SPEC section 4): every sign used with its LR and source row,
  * the G4 safeguard verdict, what is missing and what it would change, data quality, caveats.
+ * Text that comes from the data is escaped (markdown.ts): the EHR renders this markdown.
  */
 import {
   SIGN_LABELS,
-  formatFindingValue,
   type Assessment,
   type Category,
+  type EvidenceItem,
   type KeyDiscriminator,
   type SafeguardDiscriminator,
   type SetAsideItem,
+  type Finding,
 } from '../engine/index.js';
 import { SOURCES, type Source } from '../knowledge/index.js';
-import { categoryLabel, formatProbability } from './format.js';
+import { JAESCHKE_1994, lrStrength } from '../knowledge/lr-strength.js';
+import {
+  categoryLabel,
+  formatAdc,
+  formatProbability,
+  heldBackText,
+  type Thresholds,
+} from './format.js';
 import type { LevelReport, PatientContext } from './level-report.js';
+import { literal } from './markdown.js';
+import { valueWords } from './value-labels.js';
 
 const KEY_LABEL: Readonly<Record<KeyDiscriminator, string>> = {
   pedicle: 'Pedicle',
@@ -29,8 +40,20 @@ const SAFEGUARD_LABEL: Readonly<Record<SafeguardDiscriminator, string>> = {
   adc: 'ADC in the benign range',
 };
 
+/** What to obtain for each benign discriminator: the examination, not the hoped-for result. */
+const SAFEGUARD_TO_OBTAIN: Readonly<Record<SafeguardDiscriminator, string>> = {
+  pedicle: 'pedicle morphology (CT or MRI)',
+  'paravertebral-soft-tissue': 'paravertebral soft tissue (MRI)',
+  'enhancement-pattern': 'the contrast enhancement pattern (contrast-enhanced MRI)',
+  adc: 'ADC (DWI with an ADC map)',
+};
+
+const BAUR = SOURCES.baur1998;
+/** The full reference for the DWI tension, as CLINICAL-SPEC section 5 gives it. */
+const BAUR_REFERENCE = `${BAUR.label};207:349, PMID ${BAUR.pmid ?? ''}`;
+
 const SET_ASIDE_TEXT: Readonly<Record<SetAsideItem['reason'], string>> = {
-  'dwi-disabled': "not weighed: this site's setting drops DWI (see the DWI caveat)",
+  'dwi-disabled': `not weighed: this site's setting drops DWI, because in the primary paper DWI pointed the reverse way of much of the literature (${BAUR_REFERENCE})`,
   'mri-impression-superseded':
     'not weighed: the MRI signs and ADC above already carry what the reader saw',
   'no-published-weight':
@@ -39,10 +62,7 @@ const SET_ASIDE_TEXT: Readonly<Record<SetAsideItem['reason'], string>> = {
   'invalid-finding': 'not weighed: not a sign or value of the input contract',
 };
 
-/** Markdown-safe cell text: no pipes or line breaks. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '/').replace(/\s*\n\s*/g, ' ');
-}
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 function sourceLabel(id: string): string {
   const known = (SOURCES as Readonly<Record<string, Source>>)[id];
@@ -54,29 +74,56 @@ function lr(x: number): string {
   return x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
-function outcomeText(o: { category: Category; probabilityMalignant: number }): string {
-  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant)})`;
+/** A table cell: escaped data text. */
+const cell = literal;
+
+function outcomeText(
+  o: { category: Category; probabilityMalignant: number },
+  t: Thresholds,
+): string {
+  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant, t)})`;
 }
 
-function evidenceTable(a: Assessment): string[] {
+/** "malignant (small)", "benign (marginal)": the direction and how far the LR moves it. */
+function pointsTo(e: EvidenceItem): string {
+  if (e.neutralisedBySafeguard) {
+    return `neutral (G4 safeguard; table LR ${lr(e.neutralisedBySafeguard.tableLr)})`;
+  }
+  const strength = lrStrength(e.lr);
+  const base = strength === undefined ? e.direction : `${e.direction} (${strength})`;
+  return e.sign === 'dwi-signal' ? `${base}, paper's direction: see the DWI caveat` : base;
+}
+
+function findingText(f: Finding, t: Thresholds): string {
+  return f.sign === 'adc' || f.sign === 'adc-reference'
+    ? `${formatAdc(f.value as number, t.adcCutoff)} x10^-3 mm2/s`
+    : valueWords(f);
+}
+
+function evidenceTable(a: Assessment, t: Thresholds): string[] {
   if (a.evidence.length === 0)
     return ['No sign with a published weight was available for this level.'];
-  const rows = a.evidence.map((e) => {
-    const dir = e.neutralisedBySafeguard
-      ? `neutral (G4 safeguard; table LR ${lr(e.neutralisedBySafeguard.tableLr)})`
-      : e.direction;
-    return `| ${cell(SIGN_LABELS[e.sign])} | ${cell(formatFindingValue(e.finding))} | ${dir} | ${lr(e.lr)} | ${cell(`${sourceLabel(e.source.sourceId)}: ${e.source.where}`)} |`;
-  });
-  return ['| Sign | Value | Points to | LR | Source |', '|---|---|---|---|---|', ...rows];
+  const rows = a.evidence.map(
+    (e) =>
+      `| ${cell(SIGN_LABELS[e.sign])} | ${cell(findingText(e.finding, t))} | ${pointsTo(e)} | ${lr(e.lr)} | ${cell(`${sourceLabel(e.source.sourceId)}: ${e.source.where}`)} |`,
+  );
+  return [
+    '| Sign | Value | Points to | LR | Source |',
+    '|---|---|---|---|---|',
+    ...rows,
+    `_Strength of each LR as in ${JAESCHKE_1994.label}: marginal 0.5-2, small 2-5 (0.2-0.5), moderate 5-10 (0.1-0.2), large >10 (<0.1)._`,
+  ];
 }
 
 function safeguardSection(a: Assessment): string[] {
   const s = a.safeguard;
   if (s.status === 'not-applicable') return [];
+  const benign = `${s.favoursBenign} of the 4 benign discriminators ${plural(s.favoursBenign, 'favours', 'favour')} benign`;
+  const malignant = `${s.favoursMalignant} ${plural(s.favoursMalignant, 'favours', 'favour')} malignancy`;
   const head =
     s.status === 'applied'
-      ? `**Applied.** Lesion extent is G4, but ${s.favoursBenign} of the 4 benign discriminators favour benign and none favours malignancy: the G4 finding carries no weight (LR 1) and this level is not called malignant-favoured.`
-      : `**Not applied.** Lesion extent is G4; ${s.favoursBenign} of the 4 benign discriminators favour benign and ${s.favoursMalignant} favour malignancy (the safeguard needs at least 3 benign and none malignant).`;
+      ? `**Applied.** Lesion extent is G4, but ${benign} and none favours malignancy: the G4 finding carries no weight (LR 1) and this level is not called malignant-favoured.`
+      : `**Not applied.** Lesion extent is G4; ${benign} and ${malignant} (the safeguard needs at least 3 favouring benign and none favouring malignancy).`;
   const lines = s.discriminators.map(
     (d) =>
       `- ${SAFEGUARD_LABEL[d.discriminator]}: ${d.state === 'unknown' ? 'unknown' : d.state === 'favours-benign' ? 'yes (favours benign)' : 'no (favours malignancy)'}`,
@@ -84,25 +131,36 @@ function safeguardSection(a: Assessment): string[] {
   const obtain =
     s.toObtain.length > 0
       ? [
-          `Obtain before a G4 lesion is called malignant: ${s.toObtain.map((d) => SAFEGUARD_LABEL[d]).join('; ')}.`,
+          `Before a G4 lesion is called malignant, obtain: ${s.toObtain.map((d) => SAFEGUARD_TO_OBTAIN[d]).join('; ')}.`,
         ]
       : [];
   return ['#### G4 safeguard', head, ...lines, ...obtain];
 }
 
-function missingSection(a: Assessment): string[] {
+function missingSection(a: Assessment, t: Thresholds): string[] {
   if (a.whatIf.length === 0) return [];
+  const known = a.constellation.known.length;
+  const required = a.constellation.required;
+  const count =
+    known === 0
+      ? 'None of the 4 key discriminators is known'
+      : `${known} of the 4 key discriminators ${plural(known, 'is', 'are')} known`;
   const rule = a.constellation.met
-    ? `${a.constellation.known.length} of 4 key discriminators are known.`
-    : `Only ${a.constellation.known.length} of 4 key discriminators are known; a definitive category needs ${a.constellation.required}, so this level stays indeterminate.`;
+    ? `${count}.`
+    : `${count}; a definitive category needs ${required}, so this level stays indeterminate.`;
+  // One more discriminator alone cannot meet the rule: say so, or "indeterminate (P 1%)" puzzles.
+  const stillShort =
+    !a.constellation.met && known + 1 < required
+      ? ` (still ${known + 1} of 4 known, ${required} needed)`
+      : '';
   const lines = a.whatIf.map(
     (w) =>
-      `- **${KEY_LABEL[w.discriminator]}** missing. Alone, if ${w.ifBenignFinding}: ${outcomeText(w.ifBenign)}; if ${w.ifMalignantFinding}: ${outcomeText(w.ifMalignant)}.`,
+      `- **${KEY_LABEL[w.discriminator]}** missing. If only this is added: ${w.ifBenignFinding} → ${outcomeText(w.ifBenign, t)}; ${w.ifMalignantFinding} → ${outcomeText(w.ifMalignant, t)}${stillShort}.`,
   );
   return ['#### Missing key discriminators', rule, ...lines];
 }
 
-function setAsideSection(a: Assessment): string[] {
+function setAsideSection(a: Assessment, t: Thresholds): string[] {
   if (a.setAside.length === 0) return [];
   return [
     '#### Listed, not weighed',
@@ -110,7 +168,7 @@ function setAsideSection(a: Assessment): string[] {
       const label = s.sign ? SIGN_LABELS[s.sign] : 'Finding';
       const value =
         s.sign && typeof s.finding === 'object' && s.finding !== null
-          ? ` (${cell(String((s.finding as { value?: unknown }).value))})`
+          ? ` (${cell(findingText(s.finding as Finding, t))})`
           : '';
       return `- ${label}${value}: ${SET_ASIDE_TEXT[s.reason]}.`;
     }),
@@ -118,9 +176,9 @@ function setAsideSection(a: Assessment): string[] {
 }
 
 /** Always shown (CLINICAL-SPEC section 5): the cut-off in force, its source, its protocol caveat. */
-function adcSection(a: Assessment): string[] {
+function adcSection(a: Assessment, t: Thresholds): string[] {
   const rule = a.adcRule;
-  const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
+  const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; protocol: ${cell(rule.protocol)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
   const caveat =
     'The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.';
   if (a.adc === undefined) {
@@ -135,31 +193,51 @@ function adcSection(a: Assessment): string[] {
       : [];
   return [
     '#### ADC',
-    `- ADC ${a.adc.value.toFixed(2)} x10^-3 mm2/s, ${side} the cut-off ${cutoff}. ${caveat}`,
+    `- ADC ${formatAdc(a.adc.value, t.adcCutoff)} x10^-3 mm2/s, ${side} the cut-off ${cutoff}. ${caveat}`,
     ...ratio,
   ];
+}
+
+/**
+ * DWI and ADC weighed in opposite directions. High DWI with a low ADC is restricted diffusion,
+ * which the wider literature ties to malignancy (and the paper's own ADC result agrees); the
+ * paper's DWI row reads high as benign. A reader must look again before trusting the sum.
+ */
+function diffusionDisagreement(a: Assessment): string | undefined {
+  const dwi = a.evidence.find((e) => e.sign === 'dwi-signal');
+  if (dwi === undefined || a.adc === undefined) return undefined;
+  const adcMalignant = a.adc.band === 'below-cutoff';
+  if (dwi.direction === 'benign' && adcMalignant) {
+    return `**DWI and ADC disagree**: high DWI with ADC below the cut-off is restricted diffusion, which the wider literature associates with malignancy (${BAUR_REFERENCE}); the paper's DWI direction counts high DWI as benign. Review the diffusion images before relying on this result.`;
+  }
+  if (dwi.direction === 'malignant' && !adcMalignant) {
+    return `**DWI and ADC disagree**: low DWI counts towards malignancy in the paper's direction, while the ADC at or above the cut-off counts towards benign. Review the diffusion images before relying on this result.`;
+  }
+  return undefined;
 }
 
 function qualitySection(r: LevelReport, patient: PatientContext): string[] {
   const q = r.quality;
   const lines: string[] = [];
+  const diffusion = diffusionDisagreement(r.assessment);
+  if (diffusion !== undefined) lines.push(`- ${diffusion}`);
   if (q.preliminary.length > 0) {
     lines.push(
-      `- **Rests on preliminary findings**: ${q.preliminary.map((p) => `${SIGN_LABELS[p.sign]} (${p.ref})`).join(', ')}.`,
+      `- **Rests on preliminary findings**: ${q.preliminary.map((p) => `${SIGN_LABELS[p.sign]} (${cell(p.ref)})`).join(', ')}.`,
     );
   }
   for (const c of q.conflicts) {
     lines.push(
-      `- **Conflict** on ${SIGN_LABELS[c.sign]}: kept ${cell(c.kept.value)} (${c.kept.ref}, the latest); also reported ${c.superseded.map((s) => `${cell(s.value)} (${s.ref})`).join(', ')}.`,
+      `- **Conflict** on ${SIGN_LABELS[c.sign]}: kept ${cell(c.kept.value)} (${cell(c.kept.ref)}, the latest); also reported ${c.superseded.map((s) => `${cell(s.value)} (${cell(s.ref)})`).join(', ')}.`,
     );
   }
-  lines.push(...q.other.map((o) => `- ${o}`), ...patient.notes.map((n) => `- ${n}`));
+  lines.push(...q.other.map((o) => `- ${cell(o)}`), ...patient.notes.map((n) => `- ${cell(n)}`));
   const shown = patient.ignored.slice(0, 15);
   if (shown.length > 0) {
     lines.push(
-      `- **Not used** (${patient.ignored.length} resource${patient.ignored.length === 1 ? '' : 's'}):`,
+      `- **Not used** (${patient.ignored.length} ${plural(patient.ignored.length, 'resource', 'resources')}):`,
     );
-    lines.push(...shown.map((i) => `  - ${i.ref}: ${i.reason}`));
+    lines.push(...shown.map((i) => `  - ${cell(i.ref)}: ${cell(i.reason)}`));
     if (patient.ignored.length > shown.length)
       lines.push(`  - and ${patient.ignored.length - shown.length} more`);
   }
@@ -173,49 +251,78 @@ const PRETEST_TEXT = {
     'known cancer history; up to one-third of VCFs in patients with known malignancy are benign (Luo et al., Br J Radiol 2016, external to the primary paper)',
 } as const;
 
-function caveatsSection(a: Assessment): string[] {
+function caveatsSection(a: Assessment, patient: PatientContext): string[] {
   const lines = [
     '- One retrospective single-centre study (150 patients with a single VCF, Tianjin Hospital, 2020-2025); not validated elsewhere.',
-    '- The signs are combined as if independent (naive Bayes); related signs overstate certainty.',
+    '- The signs are combined as if independent (naive Bayes); many are correlated (e.g. DWI and ADC, pedicle and soft tissue), so the probability overstates certainty.',
   ];
+  if (patient.assessedLevels > 1) {
+    lines.push(
+      `- The study included only patients with a single VCF; with ${patient.assessedLevels} fractured levels these figures are extrapolated.`,
+    );
+  }
   if (a.caveats.includes('dwi-direction-tension')) {
     lines.push(
-      `- DWI: in this paper benign fractures were mostly HIGH on DWI and malignant mostly LOW, the reverse of much of the literature (${sourceLabel('baur1998')}). The paper's direction is used; a site can drop DWI.`,
+      `- DWI: in this paper benign fractures were mostly HIGH on DWI and malignant mostly LOW, the reverse of much of the literature (${BAUR_REFERENCE}, external to the primary paper). The paper's direction is used; a site can drop DWI.`,
     );
   }
   lines.push('- Decision support, not a diagnosis: **biopsy is the reference standard**.');
   return ['#### Caveats', ...lines];
 }
 
-/** The card detail, in CommonMark/GFM. */
-export function renderDetail(r: LevelReport, patient: PatientContext): string {
-  const a = r.assessment;
-  const limited =
-    a.limitedBy.length > 0
-      ? ` P(malignant) alone would give ${categoryLabel(a.probabilityCategory)}; held at ${categoryLabel(a.category)} by the ${a.limitedBy.map((l) => (l === 'g4-safeguard' ? 'G4 safeguard' : 'constellation rule')).join(' and ')}.`
-      : '';
+function patientLine(patient: PatientContext): string[] {
   const context: string[] = [];
   if (patient.ageYears !== undefined)
     context.push(`age ${patient.ageYears} (context only, no weight)`);
   if (patient.cancerHistory.length > 0) {
     context.push(
-      `known cancer history: ${patient.cancerHistory.map((c) => `${cell(c.label)} (${c.ref})`).join(', ')}`,
+      `known cancer history: ${patient.cancerHistory.map((c) => `${cell(c.label)} (${cell(c.ref)})`).join(', ')}`,
     );
   }
-  return [
-    `**${categoryLabel(a.category)}** at ${r.level === 'unspecified' ? 'an unspecified level' : r.level}: P(malignant) ${formatProbability(a.probabilityMalignant)}.${limited}`,
+  return context.length > 0 ? [`Patient: ${context.join('; ')}.`] : [];
+}
+
+function join(parts: readonly string[]): string {
+  return parts.join('\n\n').replace(/\n\n(\||- |  - |_Strength)/g, '\n$1');
+}
+
+/** The card detail, in CommonMark/GFM. */
+export function renderDetail(r: LevelReport, patient: PatientContext, t: Thresholds): string {
+  const a = r.assessment;
+  const held = heldBackText(a);
+  const limited =
+    held !== undefined
+      ? ` Held at ${categoryLabel(a.category)} by the ${held}; P(malignant) alone would give ${categoryLabel(a.probabilityCategory)}.`
+      : '';
+  const preliminary = r.quality.preliminary.length > 0 ? ' **Rests on preliminary findings.**' : '';
+  return join([
+    `**${categoryLabel(a.category)}** at ${r.level === 'unspecified' ? 'an unspecified level' : r.level}: P(malignant) ${formatProbability(a.probabilityMalignant, t)}.${limited}${preliminary}`,
     `Pre-test probability ${formatProbability(a.pretest.probability)} (${PRETEST_TEXT[a.pretest.basis]}), multiplied by the likelihood ratio of each sign below.`,
-    ...(context.length > 0 ? [`Patient: ${context.join('; ')}.`] : []),
+    ...patientLine(patient),
     '#### Evidence used',
-    ...evidenceTable(a),
+    ...evidenceTable(a, t),
     ...safeguardSection(a),
-    ...missingSection(a),
-    ...setAsideSection(a),
-    ...adcSection(a),
+    ...missingSection(a, t),
+    ...setAsideSection(a, t),
+    ...adcSection(a, t),
     ...qualitySection(r, patient),
-    ...caveatsSection(a),
+    ...caveatsSection(a, patient),
     `_vcf-cds engine ${a.engineVersion}, knowledge base ${a.knowledgeBaseVersion}._`,
-  ]
-    .join('\n\n')
-    .replace(/\n\n(\||- |  - )/g, '\n$1');
+  ]);
+}
+
+/**
+ * The detail of a level with no usable finding (a level an order targets, or findings that were
+ * all rejected): no evidence and no probability to show, only why, and what was not used.
+ */
+export function renderNoFindingsDetail(r: LevelReport, patient: PatientContext): string {
+  const where = r.level === 'unspecified' ? 'this patient' : r.level;
+  return join([
+    `**No usable imaging findings are recorded for ${where}**: vcf-cds cannot characterise this fracture. Obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.`,
+    ...patientLine(patient),
+    ...qualitySection(r, patient),
+    '#### Caveats',
+    '- Decision support, not a diagnosis: **biopsy is the reference standard**.',
+    `_vcf-cds engine ${r.assessment.engineVersion}, knowledge base ${r.assessment.knowledgeBaseVersion}._`,
+  ]);
 }

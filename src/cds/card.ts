@@ -12,9 +12,9 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
-import { renderDetail } from './card-detail.js';
-import { categoryLabel, formatProbability, levelLabel } from './format.js';
-import type { LevelReport, PatientContext } from './level-report.js';
+import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
+import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
+import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
 
 export interface Coding {
   readonly system: string;
@@ -72,6 +72,8 @@ export interface OrderCheck {
 export interface CardContext {
   readonly patientId: string;
   readonly newId: () => string;
+  /** The engine's cut-points, so that no rounded figure appears to cross one. */
+  readonly thresholds: Thresholds;
   readonly order?: OrderCheck;
 }
 
@@ -120,11 +122,21 @@ function serviceRequest(
   };
 }
 
+/** Why the biopsy is proposed, in the order's own words: decision support, never a diagnosis. */
+function biopsyReason(r: LevelReport): string {
+  const where = r.level === 'unspecified' ? 'the fractured vertebra' : r.level;
+  if (hasNoFindings(r)) {
+    return `Tissue diagnosis of the vertebral compression fracture at ${where}: no imaging findings recorded for this level (vcf-cds decision support, not a diagnosis)`;
+  }
+  return `Tissue diagnosis of the vertebral compression fracture at ${where}: imaging features ${categoryLabel(r.assessment.category)} on vcf-cds decision support (not a diagnosis)`;
+}
+
 function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   const a = r.assessment;
   const where = r.level === 'unspecified' ? 'the fractured vertebra' : r.level;
   const out: Suggestion[] = [];
-  if (a.category !== 'benign-favoured') {
+  // A biopsy ordered with the augmentation is not proposed again (accepting it would order two).
+  if (a.category !== 'benign-favoured' && !ctx.order?.biopsyOrdered) {
     out.push({
       label: `Order percutaneous biopsy of ${where}`,
       uuid: ctx.newId(),
@@ -138,7 +150,7 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
             r.level,
             BIOPSY_OF_VERTEBRA.codings,
             BIOPSY_OF_VERTEBRA.text,
-            `Vertebral compression fracture ${categoryLabel(a.category)} by vcf-cds (P malignant ${formatProbability(a.probabilityMalignant)})`,
+            biopsyReason(r),
           ),
         },
       ],
@@ -170,37 +182,79 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   return out;
 }
 
-function indicatorFor(a: Assessment, order: OrderCheck | undefined): Card['indicator'] {
+function indicatorFor(r: LevelReport, order: OrderCheck | undefined): Card['indicator'] {
+  const a = r.assessment;
   if (order && a.category !== 'benign-favoured' && !order.biopsyOrdered) return 'critical';
-  return a.category === 'benign-favoured' ? 'info' : 'warning';
+  return a.category === 'benign-favoured' && !hasNoFindings(r) ? 'info' : 'warning';
 }
 
-function summaryFor(
-  r: LevelReport,
-  indicator: Card['indicator'],
-  order: OrderCheck | undefined,
-): string {
+/**
+ * What follows the category in the summary, in a few words: the safeguard when it held the
+ * category back, and how few key signs are known whenever the constellation rule is not met.
+ */
+function heldBackShort(a: LevelReport['assessment']): string {
+  if (a.limitedBy.includes('g4-safeguard')) return ' (G4 safeguard)';
+  if (!a.constellation.met) return ` (${a.constellation.known.length} of 4 key signs known)`;
+  return '';
+}
+
+function summaryFor(r: LevelReport, ctx: CardContext, indicator: Card['indicator']): string {
   const a = r.assessment;
-  const p = formatProbability(a.probabilityMalignant);
-  const head = `${levelLabel(r.level)} fracture: ${categoryLabel(a.category)}, P(malignant) ${p}`;
-  if (indicator === 'critical' && order)
-    return `${head}; ${order.augmentationLabel} ordered without biopsy`;
-  return a.category === 'benign-favoured' ? head : `${head}; consider biopsy`;
+  const order = ctx.order;
+  const orderPart =
+    order === undefined
+      ? undefined
+      : order.biopsyOrdered
+        ? `biopsy ordered with ${order.augmentationLabel}`
+        : `${order.augmentationLabel} ordered without biopsy`;
+  if (hasNoFindings(r)) {
+    const head = `${levelLabel(r.level)}: no usable VCF imaging findings recorded`;
+    return orderPart ? `${head}; ${orderPart}` : `${head}; see detail`;
+  }
+  const p = formatProbability(a.probabilityMalignant, ctx.thresholds);
+  const head = `${levelLabel(r.level)} fracture: ${categoryLabel(a.category)}${heldBackShort(a)}, P(malignant) ${p}`;
+  const next =
+    orderPart ??
+    (a.category === 'benign-favoured'
+      ? undefined
+      : a.constellation.met
+        ? 'consider biopsy'
+        : 'complete imaging or biopsy');
+  const preliminary = r.quality.preliminary.length > 0 ? '; preliminary findings' : '';
+  const summary = `${head}${next ? `; ${next}` : ''}${preliminary}`;
+  // The preliminary note is what gives way when space runs out (critical words come first).
+  return summary.length < 140 || indicator === 'critical'
+    ? summary
+    : `${head}${next ? `; ${next}` : ''}`;
+}
+
+function orderNoteFor(
+  r: LevelReport,
+  order: OrderCheck | undefined,
+  indicator: Card['indicator'],
+): string {
+  if (order === undefined) return '';
+  const level = levelLabel(r.level);
+  if (order.biopsyOrdered) {
+    return `A biopsy of ${level} is ordered with the ${order.augmentationLabel.toLowerCase()}.\n\n`;
+  }
+  if (indicator !== 'critical') return '';
+  return `**${order.augmentationLabel} is ordered for ${level}, which is not benign-favoured, and no biopsy of it is ordered.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The vertebral augmentation codes (CPT 22510-22515) cover a bone biopsy only when one is actually performed, so order it explicitly.\n\n`;
 }
 
 /** Renders one level's card. */
 export function renderCard(r: LevelReport, patient: PatientContext, ctx: CardContext): Card {
   const a = r.assessment;
-  const indicator = indicatorFor(a, ctx.order);
+  const indicator = indicatorFor(r, ctx.order);
   const suggestions = suggestionsFor(r, ctx);
-  const orderNote =
-    indicator === 'critical' && ctx.order
-      ? `**${ctx.order.augmentationLabel} is ordered for ${levelLabel(r.level)}, which is not benign-favoured, and no biopsy is ordered with it.** Cementing a malignant fracture without tissue delays the diagnosis; consider a biopsy first or in the same session (the augmentation codes include a bone biopsy only when one is performed: order it explicitly).\n\n`
-      : '';
+  const detail = hasNoFindings(r)
+    ? renderNoFindingsDetail(r, patient)
+    : renderDetail(r, patient, ctx.thresholds);
+  const summary = summaryFor(r, ctx, indicator);
   return {
     uuid: ctx.newId(),
-    summary: summaryFor(r, indicator, ctx.order).slice(0, 139),
-    detail: orderNote + renderDetail(r, patient),
+    summary: summary.length < 140 ? summary : `${summary.slice(0, 138)}…`,
+    detail: orderNoteFor(r, ctx.order, indicator) + detail,
     indicator,
     source: { label: `${PAPER.label} (doi:${PAPER.doi})`, url: PAPER.url },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'any' as const } : {}),

@@ -1,5 +1,5 @@
 /** Wording shared by the summary, the detail and the RiskAssessment. */
-import type { Category } from '../engine/index.js';
+import type { Assessment, Category, EngineSettings } from '../engine/index.js';
 import { DISPLAYED_PROBABILITY_BOUNDS } from '../knowledge/index.js';
 
 const CATEGORY_LABEL: Readonly<Record<Category, string>> = {
@@ -12,15 +12,60 @@ export function categoryLabel(c: Category): string {
   return CATEGORY_LABEL[c];
 }
 
+/** The cut-points a displayed number must not appear to cross (the engine settings in force). */
+export interface Thresholds {
+  readonly malignant: number;
+  readonly benign: number;
+  readonly adcCutoff: number;
+}
+
+export function thresholdsOf(settings: EngineSettings): Thresholds {
+  return {
+    malignant: settings.malignantThreshold,
+    benign: settings.benignThreshold,
+    adcCutoff: settings.adc.cutoff,
+  };
+}
+
+const percent = (x: number) => Math.round(x * 100);
+
 /**
  * A probability as a whole percent kept between 1% and 99% (CLINICAL-SPEC section 4): a model
  * built on 150 patients cannot support "0%" or "100%", so the bounds read "<1%" and ">99%".
+ * Rounding never crosses a category threshold: 0.8988 with the threshold at 0.90 reads "<90%",
+ * not "90%" on an indeterminate card (and 0.102 reads ">10%").
  */
-export function formatProbability(p: number): string {
+export function formatProbability(p: number, thresholds?: Thresholds): string {
   const { min, max } = DISPLAYED_PROBABILITY_BOUNDS;
-  if (p < min) return `<${Math.round(min * 100)}%`;
-  if (p > max) return `>${Math.round(max * 100)}%`;
-  return `${Math.round(p * 100)}%`;
+  if (p < min) return `<${percent(min)}%`;
+  if (p > max) return `>${percent(max)}%`;
+  const shown = percent(p);
+  if (thresholds !== undefined) {
+    const { malignant, benign } = thresholds;
+    if (p < malignant && shown >= percent(malignant)) return `<${percent(malignant)}%`;
+    if (p > benign && shown <= percent(benign)) return `>${percent(benign)}%`;
+  }
+  return `${shown}%`;
+}
+
+/**
+ * An ADC in 10^-3 mm2/s: two decimals, three when that would round onto the cut-off (0.886 must
+ * not read "0.89, below the cut-off 0.89"), two significant digits for values under 0.1.
+ */
+export function formatAdc(value: number, cutoff: number): string {
+  if (value < 0.1) return value.toPrecision(2);
+  const two = value.toFixed(2);
+  return value !== cutoff && Number(two) === cutoff ? value.toFixed(3) : two;
+}
+
+const HELD_BY: Readonly<Record<Assessment['limitedBy'][number], string>> = {
+  'constellation-rule': 'constellation rule',
+  'g4-safeguard': 'G4 safeguard',
+};
+
+/** "constellation rule" / "G4 safeguard" when a rule held the category back, else undefined. */
+export function heldBackText(a: Assessment): string | undefined {
+  return a.limitedBy.length > 0 ? a.limitedBy.map((l) => HELD_BY[l]).join(' and ') : undefined;
 }
 
 /** "T12" stays "T12"; the level without a bodySite reads as such. */

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { EngineSettings } from '../engine/index.js';
 import type { OrderCodeSets } from '../terminology/index.js';
 import { renderCard, type Card } from './card.js';
+import { thresholdsOf } from './format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
 import type { FhirFetcher } from './fhir-server.js';
 import { assessPatient, type PatientAssessment } from './level-reports.js';
@@ -84,12 +85,16 @@ function orderCards(
   for (const [level, labels] of targets) {
     const report =
       assessed.reports.find((r) => r.level === level) ?? assessed.unassessedLevel(level);
+    const distinct = [...new Set(labels)];
     cards.push(
       renderCard(report, assessed.patient, {
         patientId: request.context.patientId,
         newId: deps.newId,
+        thresholds: thresholdsOf(deps.engine),
         order: {
-          augmentationLabel: [...new Set(labels)].join(' and '),
+          // One name for several (a vertebroplasty and a kyphoplasty), so the summary stays whole.
+          augmentationLabel:
+            distinct.length === 1 ? (distinct[0] as string) : 'Vertebral augmentation',
           biopsyOrdered: biopsyOrderedFor(review, level),
         },
       }),
@@ -131,7 +136,11 @@ export async function handleHookRequest(
   const cards =
     service.hook === 'patient-view'
       ? assessed.reports.map((r) =>
-          renderCard(r, assessed.patient, { patientId, newId: deps.newId }),
+          renderCard(r, assessed.patient, {
+            patientId,
+            newId: deps.newId,
+            thresholds: thresholdsOf(deps.engine),
+          }),
         )
       : orderCards(
           assessed,

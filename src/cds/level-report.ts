@@ -26,6 +26,11 @@ export interface LevelReport {
   readonly basis: readonly { readonly ref: string; readonly versionId?: string }[];
 }
 
+/** A level with no usable finding: nothing was assessed, whatever the engine's prior says. */
+export function hasNoFindings(r: LevelReport): boolean {
+  return r.assessment.evidence.length === 0 && r.assessment.setAside.length === 0;
+}
+
 export interface PatientContext {
   readonly ageYears?: number;
   /** Conditions that mark a known cancer history. */
@@ -34,4 +39,6 @@ export interface PatientContext {
   readonly ignored: readonly { readonly ref: string; readonly reason: string }[];
   /** Notes about the data as a whole (e.g. an OperationOutcome inside a prefetched search). */
   readonly notes: readonly string[];
+  /** Levels with usable findings: the study enrolled single fractures only (a caveat when > 1). */
+  readonly assessedLevels: number;
 }

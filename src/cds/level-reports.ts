@@ -14,6 +14,7 @@ import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
 import {
   extractLevels,
   levelFromBodySite,
+  UNSPECIFIED_LEVEL,
   type Disposition,
   type LevelNote,
 } from '../fhir/index.js';
@@ -85,6 +86,12 @@ export function assessPatient(
     jsonParsed,
   });
   const knownCancerHistory = extraction.knownCancerHistory;
+  const noFindingsReport = (level: string, note: string): LevelReport => ({
+    level,
+    assessment: assessLevel({ findings: [], knownCancerHistory }, deps.engine),
+    quality: { preliminary: [], conflicts: [], other: [note] },
+    basis: [],
+  });
   const reports: LevelReport[] = extraction.levels.map((l) => ({
     level: l.level,
     assessment: assessLevel({ findings: l.findings, knownCancerHistory }, deps.engine),
@@ -94,6 +101,19 @@ export function assessPatient(
       ...(p.versionId ? { versionId: p.versionId } : {}),
     })),
   }));
+  // Vertebral findings of this patient that were all rejected still get a card (CLINICAL-SPEC
+  // section 1: ignored resources are listed): an empty answer would read as "no fracture".
+  const rejected = extraction.dispositions.filter(
+    (d) => d.use === 'ignored' && d.sign !== undefined && d.reason !== 'other-subject',
+  ).length;
+  if (reports.length === 0 && rejected > 0) {
+    reports.push(
+      noFindingsReport(
+        UNSPECIFIED_LEVEL,
+        `${rejected} vertebral finding${rejected === 1 ? ' was' : 's were'} recorded for this patient, none usable (see Not used).`,
+      ),
+    );
+  }
   const patient: PatientContext = {
     ...(extraction.patient?.ageYears !== undefined
       ? { ageYears: extraction.patient.ageYears }
@@ -108,6 +128,7 @@ export function assessPatient(
       .filter((d) => d.use === 'ignored' && d.reason !== 'not-relevant')
       .map((d) => ({ ref: d.ref, reason: d.detail })),
     notes: extraction.notes,
+    assessedLevels: extraction.levels.length,
   };
   // The Patient is recorded only as the hash of its id (the audit's patientIdHash), never by id.
   const inputs = extraction.dispositions
@@ -122,16 +143,8 @@ export function assessPatient(
     patient,
     inputs,
     levelOf: levelFromBodySite,
-    unassessedLevel: (level) => ({
-      level,
-      assessment: assessLevel({ findings: [], knownCancerHistory }, deps.engine),
-      quality: {
-        preliminary: [],
-        conflicts: [],
-        other: [`No imaging findings are recorded for ${level}.`],
-      },
-      basis: [],
-    }),
+    unassessedLevel: (level) =>
+      noFindingsReport(level, `No imaging findings are recorded for ${level}.`),
     engineVersion: ENGINE_VERSION,
     knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
   };

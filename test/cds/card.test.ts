@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessLevel, type Finding } from '../../src/engine/index.js';
+import { assessLevel, DEFAULT_ENGINE_SETTINGS, type Finding } from '../../src/engine/index.js';
+import { thresholdsOf } from '../../src/cds/format.js';
 import { renderCard, type Card } from '../../src/cds/card.js';
 import type { LevelReport, PatientContext } from '../../src/cds/level-report.js';
 import {
@@ -11,7 +12,8 @@ import {
 
 let n = 0;
 const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const patient: PatientContext = { cancerHistory: [], ignored: [], notes: [] };
+const patient: PatientContext = { cancerHistory: [], ignored: [], notes: [], assessedLevels: 1 };
+const thresholds = thresholdsOf(DEFAULT_ENGINE_SETTINGS);
 const noQuality = { preliminary: [], conflicts: [], other: [] };
 
 function report(findings: readonly Finding[], level = 'L1', history = false): LevelReport {
@@ -70,7 +72,11 @@ function checkCardShape(card: Card): void {
 
 describe('card (CLINICAL-SPEC section 4)', () => {
   it('benign-favoured: info, no biopsy suggestion, no override reasons', () => {
-    const card = renderCard(report(classicOsteoporotic), patient, { patientId: 'p1', newId });
+    const card = renderCard(report(classicOsteoporotic), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     checkCardShape(card);
     expect(card.indicator).toBe('info');
     expect(card.summary).toBe('L1 fracture: benign-favoured, P(malignant) <1%');
@@ -85,7 +91,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
   });
 
   it('malignant-favoured: warning, biopsy of the level proposed, override reasons', () => {
-    const card = renderCard(report(classicMetastatic, 'T10'), patient, { patientId: 'p1', newId });
+    const card = renderCard(report(classicMetastatic, 'T10'), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     checkCardShape(card);
     expect(card.indicator).toBe('warning');
     expect(card.summary).toMatch(/^T10 fracture: malignant-favoured, P\(malignant\) >99%/);
@@ -98,13 +108,17 @@ describe('card (CLINICAL-SPEC section 4)', () => {
   });
 
   it('the detail shows every sign used with its LR and source row, and the caveats', () => {
-    const card = renderCard(report(classicMetastatic), patient, { patientId: 'p1', newId });
+    const card = renderCard(report(classicMetastatic), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     expect(card.detail).toContain('| Sign | Value | Points to | LR | Source |');
     expect(card.detail).toMatch(
-      /\| Enhancement pattern \| nodular \| malignant \| 14\.4 \| Zhao et al\., Front\. Med\. 2026: Table 4, row 'Nodular enhancement'/,
+      /\| Enhancement pattern \| nodular \| malignant \(large\) \| 14\.4 \| Zhao et al\., Front\. Med\. 2026: Table 4, row 'Nodular enhancement'/,
     );
     expect(card.detail).toMatch(
-      /\| ADC \| 0\.72 x10\^-3 mm2\/s \| malignant \| 9\.12 \| Wonglaksanapimon et al\., J Med Assoc Thai 2012 \(external to the primary paper\)/,
+      /\| ADC \| 0\.72 x10\^-3 mm2\/s \| malignant \(moderate\) \| 9\.12 \| Wonglaksanapimon et al\., J Med Assoc Thai 2012 \(external to the primary paper\)/,
     );
     expect(card.detail).toContain("MRI reader's impression (malignant): not weighed");
     expect(card.detail).toContain('biopsy is the reference standard');
@@ -116,7 +130,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
   });
 
   it('the G4 safeguard verdict names each discriminator and its state', () => {
-    const card = renderCard(report(g4AllBenignDiscriminators), patient, { patientId: 'p1', newId });
+    const card = renderCard(report(g4AllBenignDiscriminators), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     checkCardShape(card);
     expect(card.extension['vcf-cds-assessment'].safeguardApplied).toBe(true);
     expect(card.detail).toContain('#### G4 safeguard');
@@ -132,7 +150,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
   });
 
   it('an incomplete level names what is missing, what it would change, and proposes the examinations', () => {
-    const card = renderCard(report(twoFindingsOnly), patient, { patientId: 'p1', newId });
+    const card = renderCard(report(twoFindingsOnly), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     checkCardShape(card);
     expect(card.indicator).toBe('warning');
     expect(card.extension['vcf-cds-assessment'].missingKeyDiscriminators).toEqual([
@@ -141,9 +163,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       'enhancement-pattern',
       'diffusion',
     ]);
-    expect(card.detail).toContain('Only 0 of 4 key discriminators are known');
+    expect(card.detail).toContain(
+      'None of the 4 key discriminators is known; a definitive category needs 3, so this level stays indeterminate.',
+    );
     expect(card.detail).toMatch(
-      /\*\*Pedicle\*\* missing\. Alone, if pedicle preserved: indeterminate \(P \d+%\); if pedicle destroyed: indeterminate \(P \d+%\)/,
+      /\*\*Pedicle\*\* missing\. If only this is added: pedicle preserved → indeterminate \(P \d+%\); pedicle destroyed → indeterminate \(P \d+%\) \(still 1 of 4 known, 3 needed\)\./,
     );
     // ADC not recorded: the cut-off in force and its source are still printed (section 5).
     expect(card.detail).toMatch(
@@ -168,7 +192,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
           code: { coding?: { system: string; code: string }[]; text: string };
         }
       ).code;
-    const lumbar = renderCard(report(twoFindingsOnly, 'L1'), patient, { patientId: 'p1', newId });
+    const lumbar = renderCard(report(twoFindingsOnly, 'L1'), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     expect(codeOf(lumbar, /contrast-enhanced MRI/).coding).toEqual([
       expect.objectContaining({ system: 'http://loinc.org', code: '24967-2' }),
     ]);
@@ -177,9 +205,17 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     expect(codeOf(lumbar, /diffusion-weighted/)).toEqual({
       text: 'MRI of the spine with diffusion-weighted imaging and an ADC map',
     });
-    const thoracic = renderCard(report(twoFindingsOnly, 'T9'), patient, { patientId: 'p1', newId });
+    const thoracic = renderCard(report(twoFindingsOnly, 'T9'), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     expect(codeOf(thoracic, /contrast-enhanced MRI/).coding?.[0]?.code).toBe('24981-3');
-    const cervical = renderCard(report(twoFindingsOnly, 'C5'), patient, { patientId: 'p1', newId });
+    const cervical = renderCard(report(twoFindingsOnly, 'C5'), patient, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     expect(codeOf(cervical, /CT/).coding).toBeUndefined();
   });
 
@@ -202,7 +238,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       ...patient,
       ignored: [{ ref: 'Observation/o9', reason: 'status entered-in-error' }],
     };
-    const card = renderCard(r, ctx, { patientId: 'p1', newId });
+    const card = renderCard(r, ctx, { patientId: 'p1', newId, thresholds });
     expect(card.detail).toContain('**Rests on preliminary findings**: Pedicle (Observation/o7)');
     expect(card.detail).toContain(
       '**Conflict** on Pedicle: kept preserved (Observation/o7, the latest); also reported destroyed (Observation/o3)',
@@ -215,6 +251,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     const malignant = renderCard(report(classicMetastatic), patient, {
       patientId: 'p1',
       newId,
+      thresholds,
       order,
     });
     checkCardShape(malignant);
@@ -224,18 +261,21 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     const withBiopsy = renderCard(report(classicMetastatic), patient, {
       patientId: 'p1',
       newId,
+      thresholds,
       order: { ...order, biopsyOrdered: true },
     });
     expect(withBiopsy.indicator).toBe('warning');
     const benign = renderCard(report(classicOsteoporotic), patient, {
       patientId: 'p1',
       newId,
+      thresholds,
       order,
     });
     expect(benign.indicator).toBe('info');
     const incomplete = renderCard(report(twoFindingsOnly), patient, {
       patientId: 'p1',
       newId,
+      thresholds,
       order,
     });
     expect(incomplete.indicator).toBe('critical');
@@ -247,7 +287,11 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       ageYears: 64,
       cancerHistory: [{ ref: 'Condition/c1', label: 'C50.9 Malignant neoplasm of breast' }],
     };
-    const card = renderCard(report(twoFindingsOnly, 'L2', true), ctx, { patientId: 'p1', newId });
+    const card = renderCard(report(twoFindingsOnly, 'L2', true), ctx, {
+      patientId: 'p1',
+      newId,
+      thresholds,
+    });
     expect(card.detail).toContain('Pre-test probability 67% (known cancer history');
     expect(card.detail).toContain('age 64 (context only, no weight)');
     expect(card.detail).toContain('C50.9 Malignant neoplasm of breast (Condition/c1)');

@@ -135,7 +135,7 @@ describe('vcf-assessment with prefetch: the example patients', () => {
     expect(labels).toMatch(/diffusion/i);
     expect(labels).toMatch(/contrast-enhanced MRI/i);
     // What would change the result, either way, for each missing discriminator.
-    expect(card!.detail.match(/missing\. Alone, if/g)).toHaveLength(4);
+    expect(card!.detail.match(/missing\. If only this is added: /g)).toHaveLength(4);
   });
 
   it('two-level: two cards, T12 benign-favoured (SNOMED bodySite) and L3 malignant-favoured, cancer history shown', async () => {

@@ -1,0 +1,18 @@
+/**
+ * Text from the data (displays, ids, reasons quoting a value, a server's OperationOutcome) goes
+ * into the card's markdown escaped: an EHR renders the detail, so `[x](https://...)`, `**`, raw
+ * HTML such as `<img onerror=...>` or a `|` in a table cell must show as the characters they are.
+ * CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones with a meaning
+ * inside a line (data never starts a line: lists and headings need no escape). `://` is broken
+ * too, so that GFM's autolinks do not turn a URL in the data into a link.
+ * @see https://spec.commonmark.org/0.31.2/#backslash-escapes
+ */
+const MARKDOWN_SPECIAL = /[\\`*_[\]<>|~]/g;
+
+/** Data text as literal markdown, on one line. */
+export function literal(text: string): string {
+  return text
+    .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+    .replaceAll('://', '\\://')
+    .replace(/\s*[\r\n]+\s*/g, ' ');
+}
