@@ -44,9 +44,12 @@ function matches(concept: unknown, codes: CodeIndex): string | undefined {
 }
 
 /**
- * Finds augmentation and biopsy orders. On order-select only the selected orders can trigger the
- * check (the spec: `selections` are the orders just chosen); a biopsy anywhere in the draft counts
- * for the levels its bodySite names, or for every level when it names none.
+ * Finds augmentation and biopsy orders among all the draft orders, on order-select as on
+ * order-sign: one service id answers both hooks and the EHR replaces its cards with each answer
+ * ("update stale guidance"), so a check limited to the orders just selected would drop the
+ * critical card of a vertebroplasty still in the draft as soon as another order is selected. A
+ * biopsy anywhere in the draft counts for the levels its bodySite names, or for every level when
+ * it names none.
  */
 export function reviewDraftOrders(
   request: HookRequest,
@@ -54,7 +57,6 @@ export function reviewDraftOrders(
   codes: OrderCodeSets,
 ): DraftOrderReview {
   const entries = request.context.draftOrders?.entry ?? [];
-  const selections = request.context.selections;
   const augmentations: AugmentationOrder[] = [];
   const biopsies: { ref: string; levels: string[] }[] = [];
   for (const entry of entries) {
@@ -77,10 +79,6 @@ export function reviewDraftOrders(
     if (matches(resource.code, codes.biopsy) !== undefined) biopsies.push({ ref, levels });
     const label = matches(resource.code, codes.augmentation);
     if (label === undefined) continue;
-    const selected =
-      selections === undefined ||
-      selections.some((s) => s === ref || s === resource.id || s.endsWith(`/${ref}`));
-    if (!selected) continue;
     augmentations.push({ ref, levels, label });
   }
   return { augmentations, biopsies };

@@ -77,10 +77,10 @@ describe('draft orders: vertebral augmentation and biopsy', () => {
     ).toEqual([]);
   });
 
-  it('order-select: only the selected orders can trigger the check', () => {
+  it('order-select: every augmentation in the draft is checked, selected or not', () => {
     const entries = [order('k1', '22514', 'L1'), order('k2', '22510', 'T4')];
     const r = reviewDraftOrders(request(entries, ['ServiceRequest/k2']), levelOf, CODES);
-    expect(r.augmentations.map((a) => a.ref)).toEqual(['ServiceRequest/k2']);
+    expect(r.augmentations.map((a) => a.ref)).toEqual(['ServiceRequest/k1', 'ServiceRequest/k2']);
   });
 
   it('garbage entries are skipped, not thrown', () => {

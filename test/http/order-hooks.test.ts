@@ -111,8 +111,8 @@ describe.each([
   });
 });
 
-describe('order-select: only the selected orders trigger the check', () => {
-  it('an augmentation in draftOrders that is not among the selections raises no card', async () => {
+describe('order-select: every augmentation in the draft is checked', () => {
+  it('selecting another order keeps the critical card of a vertebroplasty still in the draft', async () => {
     const pid = examplePatientId('malignant');
     const body = orderRequest(
       'order-select',
@@ -120,7 +120,10 @@ describe('order-select: only the selected orders trigger the check', () => {
       [draftOrder('vp1', pid, vertebroplastyThoracic, 'T10'), draftOrder('mri1', pid, mri, 'T10')],
       ['ServiceRequest/mri1'],
     );
-    expect(await cards('vcf-procedure-check', body)).toEqual([]);
+    const [card, ...others] = await cards('vcf-procedure-check', body);
+    expect(others).toEqual([]);
+    expect(card?.indicator).toBe('critical');
+    expect(card?.extension['vcf-cds-assessment'].level).toBe('T10');
   });
 
   it('order-select without selections is a bad request (400)', async () => {
