@@ -36,9 +36,44 @@ function isOperationOutcome(x: unknown): boolean {
   return (x as { resourceType?: unknown })?.resourceType === 'OperationOutcome';
 }
 
+/** The `next` link of a prefetched searchset Bundle, or undefined (not a paged search). */
+function nextPage(value: unknown): string | undefined {
+  const bundle = value as { resourceType?: unknown; type?: unknown; link?: unknown } | null;
+  if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'searchset') return undefined;
+  if (!Array.isArray(bundle.link)) return undefined;
+  for (const l of bundle.link as unknown[]) {
+    const link = l as { relation?: unknown; url?: unknown } | null;
+    if (link?.relation === 'next' && typeof link.url === 'string') return link.url;
+  }
+  return undefined;
+}
+
+/** The link's URL when it is on the fhirServer's own origin (the token goes nowhere else). */
+function sameOrigin(link: string, server: string): string | undefined {
+  try {
+    const url = new URL(link, server);
+    return url.origin === new URL(server).origin ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One query to run on the fhirServer: a prefetch key's template, or a prefetched page's next link. */
+interface Query {
+  readonly key: PrefetchKey;
+  readonly query: string;
+  /** A continuation of a prefetched search (the key stays 'prefetch' in the origin record). */
+  readonly continues: boolean;
+}
+
 /**
  * `bodyParsed`: the request came from JSON.parse and was checked with nestedDeeperThan (the HTTP
  * adapter does both), so its prefetch values need no walk to prove they are JSON data.
+ *
+ * A prefetched search holding a `next` link is followed on the fhirServer (same origin only), as
+ * CDS Hooks asks of paged prefetch: findings on the later pages count like the first. Without a
+ * fhirServer, or with a link to another host, the first page is used and the card says that later
+ * pages were not read (the FHIR layer's note).
  */
 export async function gatherData(
   request: HookRequest,
@@ -47,9 +82,11 @@ export async function gatherData(
 ): Promise<GatheredData | CdsError> {
   const keys = Object.keys(PREFETCH) as PrefetchKey[];
   const prefetch = request.prefetch ?? {};
+  const server = request.fhirServer;
   const items: unknown[] = [];
   const origin = {} as Record<PrefetchKey, 'prefetch' | 'prefetch-null' | 'fhir-server'>;
-  const toFetch: PrefetchKey[] = [];
+  const queries: Query[] = [];
+  const missing: PrefetchKey[] = [];
   for (const key of keys) {
     const value = Object.hasOwn(prefetch, key) ? prefetch[key] : undefined;
     if (value === null) {
@@ -57,37 +94,37 @@ export async function gatherData(
     } else if (value !== undefined && !isOperationOutcome(value)) {
       origin[key] = 'prefetch';
       items.push(value);
+      const next = nextPage(value);
+      const query =
+        next !== undefined && server !== undefined ? sameOrigin(next, server) : undefined;
+      if (query !== undefined) queries.push({ key, query, continues: true });
     } else {
-      toFetch.push(key);
+      missing.push(key);
+      queries.push({ key, query: renderTemplate(PREFETCH[key], request), continues: false });
     }
   }
-  if (toFetch.length === 0) return { items, jsonParsed: bodyParsed, origin };
+  if (queries.length === 0) return { items, jsonParsed: bodyParsed, origin };
 
-  const server = request.fhirServer;
   if (server === undefined) {
     return cdsError(
       'data-unavailable',
-      `Prefetch ${toFetch.map((k) => `"${k}"`).join(', ')} missing (or an OperationOutcome) and no fhirServer to fetch it from.`,
+      `Prefetch ${missing.map((k) => `"${k}"`).join(', ')} missing (or an OperationOutcome) and no fhirServer to fetch it from.`,
     );
   }
   const token = request.fhirAuthorization?.access_token;
   const results = await Promise.all(
-    toFetch.map((key) =>
-      fetcher({
-        fhirServer: server,
-        query: renderTemplate(PREFETCH[key], request),
-        ...(token ? { accessToken: token } : {}),
-      }),
+    queries.map((q) =>
+      fetcher({ fhirServer: server, query: q.query, ...(token ? { accessToken: token } : {}) }),
     ),
   );
   const failures: string[] = [];
   let jsonParsed = bodyParsed;
   results.forEach((r, i) => {
-    const key = toFetch[i] as PrefetchKey;
+    const q = queries[i] as Query;
     if (isFetchFailure(r)) {
-      failures.push(`"${key}": ${r.detail}`);
+      failures.push(`"${q.key}"${q.continues ? ' (its next page)' : ''}: ${r.detail}`);
     } else {
-      origin[key] = 'fhir-server';
+      if (!q.continues) origin[q.key] = 'fhir-server';
       items.push(...r);
       // Parsed by the FHIR client; a page nested too deep is left for the walk to name.
       if (r.some((page) => nestedDeeperThan(page, MAX_JSON_DEPTH))) jsonParsed = false;
