@@ -13,6 +13,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
+# The benchmark scripts (compiled with the service) reuse the engine tests' clinical archetypes.
+COPY test/engine/fixtures.ts ./test/engine/fixtures.ts
 COPY profiles ./profiles
 # `npm run build` first generates the precompiled FHIR validators into generated/.
 RUN npm run build && npm prune --omit=dev
