@@ -56,11 +56,20 @@ async function start(
   const t0 = performance.now();
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    // The service logs as `npm start` does (info, one line per request), to /dev/null.
+    env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitFor(`http://127.0.0.1:${port}${probe.path}`, probe.init, 15_000);
   return { child, port, startMs: performance.now() - t0 };
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After the command: state is field 3, utime and stime fields 14 and 15 (proc(5)), in clock ticks.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
 }
 
 function rssMb(pid: number | undefined): number {
@@ -69,7 +78,8 @@ function rssMb(pid: number | undefined): number {
   return kb / 1024;
 }
 
-async function load(url: string, body: string) {
+async function load(url: string, body: string, pid: number | undefined) {
+  const cpuBefore = cpuSeconds(pid);
   const r = await autocannon({
     url,
     method: 'POST',
@@ -79,8 +89,11 @@ async function load(url: string, body: string) {
     duration: DURATION,
   });
   const errors = r.errors + r.timeouts + r.non2xx;
+  const cpu = cpuSeconds(pid) - cpuBefore;
   return {
     requestsPerSecond: r.requests.average,
+    /** Server CPU (all its threads) per answered request: the cost, whatever the parallelism. */
+    cpuMsPerRequest: r.requests.total > 0 ? (cpu * 1000) / r.requests.total : NaN,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     errors,
@@ -116,6 +129,7 @@ async function main(): Promise<void> {
   const base = await load(
     `http://127.0.0.1:${baseline.port}/cds-services/vcf-assessment`,
     withPrefetch,
+    baseline.child.pid,
   );
   await stop(baseline);
 
@@ -128,6 +142,7 @@ async function main(): Promise<void> {
   const ours = await load(
     `http://127.0.0.1:${service.port}/cds-services/vcf-assessment`,
     withPrefetch,
+    service.child.pid,
   );
 
   // Without prefetch: the service fetches from a local FHIR double that answers at once.
@@ -143,6 +158,7 @@ async function main(): Promise<void> {
   const fetched = await load(
     `http://127.0.0.1:${service.port}/cds-services/vcf-assessment`,
     noPrefetch,
+    service.child.pid,
   );
   const rss = rssMb(service.child.pid);
   await stop(fhir);
@@ -152,7 +168,7 @@ async function main(): Promise<void> {
   const ratio = ours.requestsPerSecond / base.requestsPerSecond;
   const p99Ratio = ours.p99Ms / Math.max(base.p99Ms, 1);
   const row = (name: string, r: typeof base) =>
-    `${name.padEnd(28)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(4)} ms   p99 ${String(r.p99Ms).padStart(4)} ms   errors ${r.errors}`;
+    `${name.padEnd(28)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s   p50 ${String(r.p50Ms).padStart(4)} ms   p99 ${String(r.p99Ms).padStart(4)} ms   CPU ${r.cpuMsPerRequest.toFixed(2)} ms/req   errors ${r.errors}`;
   console.log(row('baseline (bare express)', base));
   console.log(row('vcf-assessment, prefetch', ours));
   console.log(row('vcf-assessment, FHIR fetch', fetched));
