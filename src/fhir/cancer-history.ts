@@ -62,6 +62,59 @@ export function malignantNeoplasmCoding(
   return undefined;
 }
 
+/** Does `code` carry a coding of an ICD-10 system, i.e. was it checked against C00-C97? */
+export function hasIcd10Coding(code: unknown): boolean {
+  const list = (code as { coding?: unknown } | undefined)?.coding;
+  if (!Array.isArray(list)) return false;
+  return (list as unknown[]).some(
+    (c) =>
+      typeof c === 'object' &&
+      c !== null &&
+      ICD10_SYSTEMS.includes((c as Record<string, unknown>)['system'] as string),
+  );
+}
+
+/** "SNOMED CT 254837009 Malignant neoplasm of breast": the first coding of `code`, for a note. */
+export function describeConditionCode(code: unknown): string {
+  const c = (code ?? {}) as { coding?: unknown; text?: unknown };
+  const first = Array.isArray(c.coding) ? (c.coding[0] as unknown) : undefined;
+  const coding = (typeof first === 'object' && first !== null ? first : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof coding['code'] === 'string') {
+    const system =
+      coding['system'] === SNOMED
+        ? 'SNOMED CT'
+        : typeof coding['system'] === 'string'
+          ? coding['system']
+          : 'no system';
+    const display = typeof coding['display'] === 'string' ? ` ${coding['display']}` : '';
+    return `${system} ${coding['code']}${display}`;
+  }
+  return typeof c.text === 'string' ? `text only: "${c.text.slice(0, 80)}"` : 'no code';
+}
+
+/**
+ * Why a status CodeableConcept that is there cannot be read: no coding of `system` (e.g. the STU3
+ * system URL, or text only). Undefined when it is absent or readable.
+ */
+export function unreadableStatus(
+  concept: unknown,
+  system: string,
+  name: string,
+  systemName: string,
+): string | undefined {
+  if (concept === undefined || statusCode(concept, system) !== undefined) return undefined;
+  const list = (concept as { coding?: unknown } | null)?.coding;
+  const first = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
+  const found =
+    typeof first?.['code'] === 'string'
+      ? ` (${typeof first['system'] === 'string' ? `${first['system']}|` : ''}${first['code']})`
+      : ' (no coding)';
+  return `${name}${found} is not from the ${systemName} code system (${system})`;
+}
+
 /** The code of a status CodeableConcept in the given system, if any. */
 export function statusCode(concept: unknown, system: string): string | undefined {
   const list = (concept as { coding?: unknown } | undefined)?.coding;

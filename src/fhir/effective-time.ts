@@ -110,6 +110,39 @@ function dateTimeParts(text: string): DateTimeParts | undefined {
   return { year, month, day, hour, minute, second, fraction, offset };
 }
 
+/** Days in a month (1-12) of the proleptic Gregorian calendar FHIR dates use. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Why a FHIR date, dateTime or instant that has the right shape names no day of the calendar
+ * ("2026-02-30": February 2026 has 28 days), or undefined when it does (or is not a date at all:
+ * the shape is the JSON schema's business). The schema's patterns allow day 31 in every month.
+ */
+export function calendarProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const p = dateTimeParts(value);
+  if (p?.month === undefined || p.day === undefined || p.month < 1 || p.month > 12) {
+    return undefined;
+  }
+  const days = daysInMonth(p.year, p.month);
+  return p.day > days
+    ? `${JSON.stringify(value)} is not a calendar date (${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')} has ${days} days)`
+    : undefined;
+}
+
+/** Every field within its range: month 1-12, a day of that month, hh:mm 00:00-23:59, seconds to 60 (a leap second). */
+function inCalendar(p: DateTimeParts): boolean {
+  if (p.month !== undefined && (p.month < 1 || p.month > 12)) return false;
+  if (p.day !== undefined && (p.day < 1 || p.day > daysInMonth(p.year, Number(p.month)))) {
+    return false;
+  }
+  if (p.hour !== undefined && (p.hour > 23 || p.minute > 59)) return false;
+  return p.second === undefined || p.second <= 60;
+}
+
 /** ms since the epoch of a UTC calendar time; unlike Date.UTC, years 0-99 stay as they are. */
 function utc(year: number, month: number, day: number, h = 0, mi = 0, s = 0): number {
   // Date.UTC reads years 0-99 as 1900-1999; for later years it computes the same, without a Date.
@@ -143,6 +176,8 @@ export function timeInterval(value: unknown): TimeInterval | undefined {
 function readInterval(value: string): TimeInterval | undefined {
   const p = dateTimeParts(value);
   if (!p) return undefined;
+  // Date.UTC would roll 2026-02-30 over to 2026-03-02: a time that does not exist is no time.
+  if (!inCalendar(p)) return undefined;
   const { year, month: mo, day: d, second: s, fraction: frac } = p;
   if (p.hour !== undefined) {
     const base = utc(year, Number(mo) - 1, Number(d), p.hour, p.minute, s ?? 0) - p.offset;

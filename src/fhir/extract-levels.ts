@@ -11,10 +11,14 @@ import {
   ACTIVE_CLINICAL_STATUSES,
   CONDITION_CLINICAL_SYSTEM,
   CONDITION_VERIFICATION_SYSTEM,
+  describeConditionCode,
   EXCLUDING_VERIFICATION_STATUSES,
+  hasIcd10Coding,
   malignantNeoplasmCoding,
   statusCode,
+  unreadableStatus,
 } from './cancer-history.js';
+import { choiceKeys } from './fhir-rules.js';
 import type {
   Disposition,
   ExtractionOptions,
@@ -23,7 +27,13 @@ import type {
   LevelNote,
 } from './extraction-result.js';
 import { selectLatest, type Candidate } from './latest-finding.js';
-import { describeFinding, readObservation } from './observation-to-finding.js';
+import {
+  describeFinding,
+  readObservation,
+  USED_STATUSES,
+  type ReadingOptions,
+} from './observation-to-finding.js';
+import { ADC_MAXIMUM } from './units.js';
 import { referenceTarget } from './references.js';
 import { nameResource, unpack, type MetResource, type UnpackedData } from './unpack.js';
 import { validateJsonResource } from './validate-resource.js';
@@ -50,16 +60,30 @@ function readOptions(options: unknown): {
   cancerSnomedCodes: readonly string[];
   now: Date | undefined;
   jsonParsed: boolean;
+  reading: ReadingOptions;
+  notes: string[];
 } {
   const o = (typeof options === 'object' && options !== null ? options : {}) as Json;
   const codes = Array.isArray(o['cancerSnomedCodes']) ? (o['cancerSnomedCodes'] as unknown[]) : [];
   const now = o['now'];
+  const minimum = o['adcMinimum'];
+  const notes: string[] = [];
+  const validMinimum =
+    typeof minimum === 'number' && Number.isFinite(minimum) && minimum > 0 && minimum < ADC_MAXIMUM;
+  if (minimum !== undefined && !validMinimum) {
+    // The configuration checks it first; a caller that did not is told, and nothing is guessed.
+    notes.push(
+      `The ADC minimum setting (${String(minimum)}) is not a number between 0 and ${ADC_MAXIMUM} x10^-3 mm2/s: it was not applied.`,
+    );
+  }
   return {
     patientId:
       typeof o['patientId'] === 'string' && o['patientId'] !== '' ? o['patientId'] : undefined,
     cancerSnomedCodes: codes.filter((c): c is string => typeof c === 'string'),
     now: now instanceof Date && !Number.isNaN(now.getTime()) ? now : undefined,
     jsonParsed: o['jsonParsed'] === true,
+    reading: { adc: validMinimum ? { minimum } : {} },
+    notes,
   };
 }
 
@@ -75,11 +99,14 @@ interface State {
   readonly cancerSnomedCodes: readonly string[];
   readonly now: Date | undefined;
   readonly jsonParsed: boolean;
+  readonly reading: ReadingOptions;
   readonly dispositions: Disposition[];
   /** The candidates of each level and sign, in the order first met; `groupOf` finds them. */
   readonly candidates: CandidateGroup[];
   readonly groupOf: Map<string, Map<Sign, CandidateGroup>>;
   readonly evidence: Evidence[];
+  /** Active Conditions coded in no system checked for cancer: `Condition/x (SNOMED CT ...)`. */
+  readonly unchecked: string[];
   readonly notes: string[];
   patient?: { ref: string; ageYears?: number };
   /** Refs read or queued; made when a panel is first followed (most data have none). */
@@ -143,18 +170,47 @@ function isHookPatient(state: State, reference: unknown): boolean {
   return found?.resourceType === 'Patient' && found.resource['id'] === state.patientId;
 }
 
+/**
+ * The first issue that makes the resource not valid FHIR R4 JSON. Base invariants (obs-6, con-4)
+ * are left to the handling rules that cover them.
+ */
 function firstSchemaProblem(met: MetResource): string | undefined {
   const v = validateJsonResource(met.resource);
-  const issue = v.issues.find((i) => i.kind !== 'profile');
+  const issue = v.issues.find((i) => i.kind !== 'profile' && i.kind !== 'invariant');
   return issue ? `not valid FHIR R4: ${issue.path} ${issue.message}` : undefined;
 }
 
-/** Follows a panel's hasMember within the data at hand; returns the words for its disposition. */
-function followMembers(state: State, met: MetResource): string {
+/** Why a panel's own status or subject excludes it, if they do. */
+interface Exclusion {
+  readonly reason: 'status' | 'other-subject';
+  readonly why: string;
+}
+
+function exclusionOf(state: State, resource: Json): Exclusion | undefined {
+  const status = resource['status'];
+  if (typeof status !== 'string' || !USED_STATUSES.includes(status)) {
+    return { reason: 'status', why: `status is ${String(status)}` };
+  }
+  if (
+    resource['subject'] !== undefined &&
+    !isHookPatient(state, (resource['subject'] as Json | undefined)?.['reference'])
+  ) {
+    return { reason: 'other-subject', why: "subject is not the hook's patient" };
+  }
+  return undefined;
+}
+
+/**
+ * Follows a panel's hasMember within the data at hand; returns the words for its disposition.
+ * A contained member has no life of its own: when the panel's status or subject excludes it
+ * (`exclusion`), its contained members are ignored with it, whatever they say of themselves.
+ */
+function followMembers(state: State, met: MetResource, exclusion: Exclusion | undefined): string {
   const members = Array.isArray(met.resource['hasMember'])
     ? (met.resource['hasMember'] as unknown[])
     : [];
   const followed: string[] = [];
+  const excluded: string[] = [];
   const missing: string[] = [];
   for (const m of members) {
     const reference = (typeof m === 'object' && m !== null ? (m as Json) : {})['reference'];
@@ -168,6 +224,21 @@ function followMembers(state: State, met: MetResource): string {
         (c) => typeof c === 'object' && c !== null && (c as Json)['id'] === reference.slice(1),
       );
       if (found) target = nameResource(found as Json, undefined, met.ref, state.jsonParsed);
+      if (target !== undefined && exclusion !== undefined) {
+        state.seen ??= new Set(state.data.resources.map((r) => r.ref));
+        if (!state.seen.has(target.ref)) {
+          state.seen.add(target.ref);
+          excluded.push(target.ref);
+          dispose(
+            state,
+            target,
+            'ignored',
+            `contained in ${met.ref}, whose ${exclusion.why}: a contained resource shares its container's status and subject`,
+            { reason: exclusion.reason },
+          );
+        }
+        continue;
+      }
     } else {
       target = state.data.resolve(reference);
     }
@@ -188,20 +259,38 @@ function followMembers(state: State, met: MetResource): string {
     );
   }
   const parts = [`panel: ${followed.length} member(s) followed (${followed.join(', ')})`];
+  if (excluded.length > 0) {
+    parts.push(`${excluded.length} contained member(s) not used (${excluded.join(', ')})`);
+  }
   if (missing.length > 0) parts.push(`${missing.length} not in the data at hand`);
   return parts.join('; ');
 }
 
 function readObservationResource(state: State, met: MetResource): void {
   const validation = validateJsonResource(met.resource);
-  const reading = readObservation(met.resource, validation, (ref) => isHookPatient(state, ref));
-  const validForFhir = validation.issues.every((i) => i.kind === 'profile');
-  const membersDetail =
-    validForFhir && Array.isArray(met.resource['hasMember']) && met.resource['hasMember'].length > 0
-      ? followMembers(state, met)
-      : undefined;
+  const reading = readObservation(
+    met.resource,
+    validation,
+    (ref) => isHookPatient(state, ref),
+    state.reading,
+  );
+  const validForFhir = validation.issues.every(
+    (i) => i.kind === 'profile' || i.kind === 'invariant',
+  );
+  const hasMembers =
+    validForFhir &&
+    Array.isArray(met.resource['hasMember']) &&
+    met.resource['hasMember'].length > 0;
+  const exclusion = hasMembers ? exclusionOf(state, met.resource) : undefined;
+  const membersDetail = hasMembers ? followMembers(state, met, exclusion) : undefined;
   if (reading.kind === 'panel') {
-    dispose(state, met, 'context', membersDetail ?? 'panel');
+    if (exclusion !== undefined) {
+      dispose(state, met, 'ignored', `panel whose ${exclusion.why}; ${membersDetail ?? ''}`, {
+        reason: exclusion.reason,
+      });
+    } else {
+      dispose(state, met, 'context', membersDetail ?? 'panel');
+    }
     return;
   }
   if (reading.kind === 'ignored') {
@@ -239,6 +328,18 @@ function readObservationResource(state: State, met: MetResource): void {
   group.list.push(candidate);
 }
 
+/** Active, for the note on Conditions not checked for cancer: as a cancer history would need. */
+function looksActive(r: Json): boolean {
+  const clinical = statusCode(r['clinicalStatus'], CONDITION_CLINICAL_SYSTEM);
+  const verification = statusCode(r['verificationStatus'], CONDITION_VERIFICATION_SYSTEM);
+  return (
+    clinical !== undefined &&
+    ACTIVE_CLINICAL_STATUSES.includes(clinical) &&
+    !(verification !== undefined && EXCLUDING_VERIFICATION_STATUSES.includes(verification)) &&
+    choiceKeys(r, 'abatement').length === 0
+  );
+}
+
 function readCondition(state: State, met: MetResource): void {
   const problem = firstSchemaProblem(met);
   if (problem) return dispose(state, met, 'ignored', problem, { reason: 'invalid-resource' });
@@ -250,15 +351,35 @@ function readCondition(state: State, met: MetResource): void {
   }
   const coding = malignantNeoplasmCoding(r['code'], state.cancerSnomedCodes);
   if (!coding) {
+    // Only ICD-10 can be checked without a terminology server; a cancer coded only in another
+    // system (a SNOMED CT concept outside the configured list) would otherwise pass unseen.
+    if (!hasIcd10Coding(r['code']) && looksActive(r)) {
+      state.unchecked.push(`${met.ref} (${describeConditionCode(r['code'])})`);
+    }
     return dispose(
       state,
       met,
       'ignored',
-      'not coded as a malignant neoplasm (ICD-10 C00-C97 or a configured SNOMED CT concept)',
+      'not ICD-10 C00-C97 and not in the configured SNOMED CT list',
       { reason: 'not-relevant' },
     );
   }
   const label = coding.display ? `${coding.code} ${coding.display}` : coding.code;
+  const unreadableVerification = unreadableStatus(
+    r['verificationStatus'],
+    CONDITION_VERIFICATION_SYSTEM,
+    'verificationStatus',
+    'condition-ver-status',
+  );
+  if (unreadableVerification !== undefined) {
+    return dispose(
+      state,
+      met,
+      'ignored',
+      `${label}: ${unreadableVerification}; whether the diagnosis was refuted cannot be read`,
+      { reason: 'status' },
+    );
+  }
   const verification = statusCode(r['verificationStatus'], CONDITION_VERIFICATION_SYSTEM);
   if (verification !== undefined && EXCLUDING_VERIFICATION_STATUSES.includes(verification)) {
     return dispose(
@@ -271,12 +392,28 @@ function readCondition(state: State, met: MetResource): void {
   }
   const clinical = statusCode(r['clinicalStatus'], CONDITION_CLINICAL_SYSTEM);
   if (clinical === undefined || !ACTIVE_CLINICAL_STATUSES.includes(clinical)) {
-    const what = clinical === undefined ? 'no clinicalStatus' : `clinicalStatus ${clinical}`;
+    const what =
+      unreadableStatus(
+        r['clinicalStatus'],
+        CONDITION_CLINICAL_SYSTEM,
+        'clinicalStatus',
+        'condition-clinical',
+      ) ?? (clinical === undefined ? 'no clinicalStatus' : `clinicalStatus ${clinical}`);
     return dispose(
       state,
       met,
       'ignored',
       `${label}: ${what} (only active, recurrence or relapse mark a known cancer history)`,
+      { reason: 'status' },
+    );
+  }
+  const abatement = choiceKeys(r, 'abatement');
+  if (abatement.length > 0) {
+    return dispose(
+      state,
+      met,
+      'ignored',
+      `${label}: abated (${abatement.join(', ')} given) although clinicalStatus is ${clinical}, which FHIR R4 con-4 forbids; not a known current cancer`,
       { reason: 'status' },
     );
   }
@@ -293,6 +430,18 @@ function readCondition(state: State, met: MetResource): void {
     'context',
     `known cancer history: ${label}${unconfirmed ? ` (verificationStatus ${verification})` : ''}`,
   );
+}
+
+/** How many unchecked Conditions a note names; the rest are counted. */
+const UNCHECKED_NAMED = 5;
+
+/** The note on active Conditions no rule could check for cancer, when no cancer history was found. */
+function uncheckedNote(state: State): string | undefined {
+  if (state.evidence.length > 0 || state.unchecked.length === 0) return undefined;
+  const list = [...state.unchecked].sort(compare);
+  const named = list.slice(0, UNCHECKED_NAMED).join(', ');
+  const more = list.length > UNCHECKED_NAMED ? ` and ${list.length - UNCHECKED_NAMED} more` : '';
+  return `${list.length} active Condition(s) coded outside ICD-10 and the configured SNOMED CT cancer list (VCF_CANCER_SNOMED_CODES) were not checked for cancer: ${named}${more}.`;
 }
 
 function readPatient(state: State, met: MetResource): void {
@@ -502,7 +651,7 @@ export function extractLevels(
   items: readonly unknown[],
   options: ExtractionOptions,
 ): ExtractionResult {
-  const { patientId, cancerSnomedCodes, now, jsonParsed } = readOptions(options);
+  const { patientId, cancerSnomedCodes, now, jsonParsed, reading, notes } = readOptions(options);
   let data: UnpackedData;
   try {
     data = unpack(items, jsonParsed);
@@ -516,11 +665,13 @@ export function extractLevels(
     cancerSnomedCodes,
     now,
     jsonParsed,
+    reading,
     dispositions: [...data.unresolved],
     candidates: [],
     groupOf: new Map(),
     evidence: [],
-    notes: [...data.notes],
+    unchecked: [],
+    notes: [...data.notes, ...notes],
     queue: [...data.resources],
   };
   if (patientId === undefined) state.notes.push('No patient id was given: no finding can be used.');
@@ -530,6 +681,8 @@ export function extractLevels(
     if (met) readGuarded(state, met);
   }
   const levels = resolveLevels(state);
+  const unchecked = uncheckedNote(state);
+  if (unchecked !== undefined) state.notes.push(unchecked);
   // Refs are mostly distinct: one string comparison decides.
   const dispositions = state.dispositions.sort((a, b) =>
     a.ref !== b.ref ? (a.ref < b.ref ? -1 : 1) : compare(a.use, b.use),

@@ -100,6 +100,12 @@ export interface ExtractionOptions {
   /** The clock, for the patient's age. */
   readonly now: Date;
   /**
+   * The smallest ADC (and adc-reference) accepted, in 10^-3 mm2/s: a site's setting, with no
+   * default, since no published physical lower bound exists. Unset, only "greater than zero"
+   * holds. The upper bound is always the diffusivity of free water at 37 °C (knowledge base).
+   */
+  readonly adcMinimum?: number;
+  /**
    * The items are straight from JSON.parse (a request body, a server's answer) and checked to nest
    * no deeper than MAX_JSON_DEPTH (nestedDeeperThan): JSON data by construction, so no resource is
    * walked to prove it (the walk costs more than the rest of the extraction of most resources).

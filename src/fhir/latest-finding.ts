@@ -34,12 +34,37 @@ export type Selection =
 
 const byRef = (a: Candidate, b: Candidate) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 
-/** Those not surely earlier than another one, by the given time. */
+/**
+ * Those not surely earlier than another one, by the given time, in their given order. One is
+ * surely earlier when another's interval starts after its own ends; so it suffices to know the
+ * latest start among the others: the latest start of all, or, for the one holding it, the
+ * runner-up. Linear: many copies of one finding must not cost their square.
+ */
 function latest(
   candidates: readonly Candidate[],
   time: (c: Candidate) => TimeInterval | undefined,
 ): Candidate[] {
-  return candidates.filter((c) => !candidates.some((o) => o !== c && isAfter(time(o), time(c))));
+  let top: Candidate | undefined;
+  let topLo = -Infinity;
+  let secondLo = -Infinity;
+  for (const c of candidates) {
+    const t = time(c);
+    if (t === undefined) continue;
+    if (t.lo > topLo) {
+      secondLo = topLo;
+      topLo = t.lo;
+      top = c;
+    } else if (t.lo > secondLo) {
+      secondLo = t.lo;
+    }
+  }
+  return candidates.filter((c) => {
+    const t = time(c);
+    // An unknown time is never after nor before anything (isAfter).
+    if (t === undefined) return true;
+    const latestOtherStart = c === top ? secondLo : topLo;
+    return !isAfter({ lo: latestOtherStart, hi: latestOtherStart }, t);
+  });
 }
 
 /** Picks the finding to use among several for one sign at one level (at least one given). */
@@ -52,11 +77,13 @@ export function selectLatest(candidates: readonly Candidate[]): Selection {
   const sorted = [...candidates].sort(byRef);
   const byEffective = latest(sorted, (c) => c.effective);
   const front = latest(byEffective, (c) => c.issued);
+  const inEffective = new Set(byEffective);
+  const inFront = new Set(front);
   const superseded = sorted
-    .filter((c) => !front.includes(c))
+    .filter((c) => !inFront.has(c))
     .map((candidate) => ({
       candidate,
-      why: byEffective.includes(candidate)
+      why: inEffective.has(candidate)
         ? 'a finding with the same effective date was issued later'
         : 'a later finding (effective[x]) replaces it',
     }));

@@ -23,9 +23,9 @@ import {
   type ProfileConcern,
   type ProfileIssue,
 } from './profile-rules.js';
-import { adcFromQuantity, heightLossFromQuantity } from './units.js';
+import { adcFromQuantity, heightLossFromQuantity, type AdcBounds } from './units.js';
 import type { ValidationResult } from './validate-resource.js';
-import { levelFromBodySite, UNSPECIFIED_LEVEL } from './vertebral-level.js';
+import { levelsNamed, UNSPECIFIED_LEVEL } from './vertebral-level.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -110,10 +110,17 @@ function profileDetail(issue: ProfileIssue): string {
   return `${what}: ${issue.path}${found}: ${issue.message}${key}`;
 }
 
+/** How the Observations are read, beyond the profile: the settings that bound a value. */
+export interface ReadingOptions {
+  /** ADC and adc-reference: the configured minimum, if any (10^-3 mm2/s). */
+  readonly adc: AdcBounds;
+}
+
 /** The value of the Observation as the engine's finding, or why it cannot be one. */
 function readValue(
   sign: Sign,
   r: Json,
+  options: ReadingOptions,
 ): { finding: Finding; note?: string } | { reason: IgnoreReason; detail: string } {
   const valueKey = valueKeyOf(r);
   const rule = PROFILE.valueRules.get(sign);
@@ -121,19 +128,29 @@ function readValue(
   let candidate: unknown;
   let note: string | undefined;
   if (valueKey === 'valueCodeableConcept' && rule?.coded) {
+    // Every code of the value system counts: two that differ (preserved and destroyed) leave the
+    // finding unknown, whichever the sender meant. Codings of other systems cannot be read.
     const coded = rule.coded;
-    const codings = (value as { coding?: unknown }).coding as Json[];
-    const code = codings.find(
-      (c) => c['system'] === coded.system && coded.codes.includes(c['code'] as string),
-    )?.['code'];
-    candidate = { sign, value: code };
+    const codings = (value as { coding?: unknown }).coding as unknown[];
+    const codes: string[] = [];
+    for (const c of codings) {
+      const coding = (typeof c === 'object' && c !== null ? c : {}) as Json;
+      const code = coding['code'];
+      if (coding['system'] === coded.system && typeof code === 'string' && !codes.includes(code)) {
+        codes.push(code);
+      }
+    }
+    if (codes.length > 1) {
+      return { reason: 'wrong-value', detail: `codings disagree: ${codes.join(', ')}` };
+    }
+    candidate = { sign, value: codes[0] };
   } else if (valueKey === 'valueBoolean') {
     candidate = { sign, value };
   } else if (valueKey === 'valueQuantity' && rule?.quantity) {
     const reading =
       sign === 'compression-degree'
         ? heightLossFromQuantity(value, rule.quantity.units)
-        : adcFromQuantity(value, rule.quantity.units);
+        : adcFromQuantity(value, rule.quantity.units, SIGN_LABELS[sign], options.adc);
     if (!reading.ok) return { reason: reading.reason, detail: reading.detail };
     if (sign === 'compression-degree') {
       const grade = compressionDegreeFromHeightLoss(reading.value);
@@ -154,6 +171,8 @@ function readValue(
   return note !== undefined ? { finding, note } : { finding };
 }
 
+const NO_OPTIONS: ReadingOptions = { adc: {} };
+
 /**
  * Reads one Observation. `validation` is its validateResource result; `isHookPatient` tells
  * whether a subject reference names the hook's patient.
@@ -162,14 +181,19 @@ export function readObservation(
   r: Json,
   validation: ValidationResult,
   isHookPatient: (reference: unknown) => boolean,
+  options: ReadingOptions = NO_OPTIONS,
 ): ObservationReading {
   // The first schema issue and how many there are; and whether the profile found anything.
   let firstSchemaIssue: ValidationResult['issues'][number] | undefined;
   let schemaIssueCount = 0;
   let profileIssueCount = 0;
+  let obs6 = false;
   for (const issue of validation.issues) {
     if (issue.kind === 'profile') {
       profileIssueCount++;
+    } else if (issue.kind === 'invariant') {
+      // obs-6 (a value and a dataAbsentReason): the data-absent rule below covers it.
+      obs6 ||= issue.key === 'obs-6';
     } else {
       firstSchemaIssue ??= issue;
       schemaIssueCount++;
@@ -219,9 +243,12 @@ export function readObservation(
     );
   }
   if (r['dataAbsentReason'] !== undefined) {
+    const contradiction = obs6
+      ? ' (a value is given too, which FHIR R4 obs-6 forbids: neither is read)'
+      : '';
     return ignored(
       'data-absent',
-      `no value: dataAbsentReason ${codingText(r['dataAbsentReason'])}`,
+      `no value: dataAbsentReason ${codingText(r['dataAbsentReason'])}${contradiction}`,
       { sign },
     );
   }
@@ -237,16 +264,19 @@ export function readObservation(
     }
   }
 
-  const level = r['bodySite'] === undefined ? UNSPECIFIED_LEVEL : levelFromBodySite(r['bodySite']);
+  const levels = r['bodySite'] === undefined ? [UNSPECIFIED_LEVEL] : levelsNamed(r['bodySite']);
+  const level = levels.length === 1 ? levels[0] : undefined;
   if (level === undefined) {
     return ignored(
       'unknown-level',
-      `bodySite (${codingText(r['bodySite'])}) names no single vertebral level (a vertebral-level code or a SNOMED CT vertebra of the ConceptMap)`,
+      levels.length > 1
+        ? `bodySite codings name different levels: ${levels.join(', ')}`
+        : `bodySite (${codingText(r['bodySite'])}) names no vertebral level (a vertebral-level code or a SNOMED CT vertebra of the ConceptMap)`,
       { sign },
     );
   }
 
-  const read = readValue(sign, r);
+  const read = readValue(sign, r, options);
   if ('reason' in read) return ignored(read.reason, read.detail, { level, sign });
 
   const effective = effectiveInterval(r);

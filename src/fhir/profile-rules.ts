@@ -4,6 +4,7 @@
  * `unknown` defensively, so it can run on a resource that failed the FHIR schema too.
  * @see CLINICAL-SPEC section 1; profiles/StructureDefinition-vcf-finding-observation.json
  */
+import { isChoiceOf } from './fhir-rules.js';
 import { childPath } from './json-value.js';
 import { PROFILE, type ValueRule } from './profile-contract.js';
 import { VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
@@ -75,14 +76,10 @@ export function profileApplies(resource: unknown): boolean {
   return claimed || hasCoding(r['code'], PROFILE.findingCode.system);
 }
 
-/** Does a property name start with `stem` followed by a capital letter (`valueQuantity` for `value`)? */
-function isChoiceOf(key: string, stem: string): boolean {
-  if (key.length <= stem.length) return false;
-  const next = key.charCodeAt(stem.length);
-  return next >= 0x41 && next <= 0x5a && key.startsWith(stem);
-}
-
-/** The value[x] property present (e.g. `valueQuantity`), if any; the first by name if several. */
+/**
+ * The value[x] property present (e.g. `valueQuantity`), if any; the first by name if several
+ * (two are a FHIR rule broken, see fhir-rules.ts: such an Observation is never read).
+ */
 export function valueKeyOf(resource: Json): string | undefined {
   let first: string | undefined;
   for (const k of Object.keys(resource)) {

@@ -6,6 +6,8 @@
  * @see CLINICAL-SPEC section 1 (adc: UCUM `10*-3.mm2/s`, also `mm2/s`, `10*-6.mm2/s`, `um2/s`)
  */
 import ucum from '@lhncbc/ucum-lhc';
+import { COMPRESSION_DEGREE_BOUNDS } from '../knowledge/index.js';
+import { FREE_WATER_DIFFUSIVITY_37C, HOLZ_2000 } from '../knowledge/adc-plausibility.js';
 import { UCUM } from './profile-contract.js';
 
 /** The unit the engine reads ADC in. */
@@ -13,6 +15,15 @@ export const ADC_UNIT = '10*-3.mm2/s';
 
 /** Enough to remove binary floating-point noise (0.0012 mm2/s -> 1.1999999999999997) and no more. */
 const SIGNIFICANT_DIGITS = 12;
+
+/**
+ * A height loss equal to a grade boundary to this many significant digits is at the boundary:
+ * 200/3 % sent as 66.66666666666667 is 2/3 (degree-2), not just above it (degree-3).
+ */
+const BOUNDARY_DIGITS = 10;
+
+/** The largest ADC a tissue can have, in 10^-3 mm2/s: free water at 37 °C (Holz et al. 2000). */
+export const ADC_MAXIMUM = FREE_WATER_DIFFUSIVITY_37C.value;
 
 const utils = ucum.UcumLhcUtils.getInstance();
 
@@ -75,13 +86,26 @@ function readQuantity(
   return { value: q.value, code: q.code, ...(note !== undefined ? { note } : {}) };
 }
 
+/** What bounds an ADC beyond "greater than zero": the configured minimum, if any. */
+export interface AdcBounds {
+  /** 10^-3 mm2/s; a setting with no default (no published physical lower bound exists). */
+  readonly minimum?: number;
+}
+
 /**
  * An ADC valueQuantity in 10^-3 mm2/s. Only the accepted units are handed to UCUM (which then
  * always succeeds); the result is rounded to 12 significant digits so that a value exactly at a
- * cut-off stays at it.
+ * cut-off stays at it. A value above the diffusivity of free water at 37 °C, or below the
+ * configured minimum, is not a tissue value (most often a unit error) and is not read.
+ * `what` names the sign in the words of the card ("ADC").
  */
-export function adcFromQuantity(quantity: unknown, accepted: readonly string[]): QuantityReading {
-  const read = readQuantity(quantity, accepted, 'ADC');
+export function adcFromQuantity(
+  quantity: unknown,
+  accepted: readonly string[],
+  what = 'ADC',
+  bounds: AdcBounds = {},
+): QuantityReading {
+  const read = readQuantity(quantity, accepted, what);
   if ('ok' in read) return read;
   const converted =
     read.code === ADC_UNIT
@@ -91,14 +115,29 @@ export function adcFromQuantity(quantity: unknown, accepted: readonly string[]):
     return {
       ok: false,
       reason: 'unknown-unit',
-      detail: `ADC unit "${read.code}" could not be converted`,
+      detail: `${what} unit "${read.code}" could not be converted`,
     };
   }
   const value = Number(converted.toPrecision(SIGNIFICANT_DIGITS));
   if (value <= 0)
-    return { ok: false, reason: 'wrong-value', detail: 'ADC is not a positive number' };
+    return { ok: false, reason: 'wrong-value', detail: `${what} is not a positive number` };
   const shown =
     read.code === ADC_UNIT ? undefined : `${read.value} ${read.code} = ${value} x10^-3 mm2/s`;
+  const given = `${what} ${shown ?? `${value} x10^-3 mm2/s`}`;
+  if (value > ADC_MAXIMUM) {
+    return {
+      ok: false,
+      reason: 'wrong-value',
+      detail: `${given} is above the diffusivity of free water at 37 °C (${ADC_MAXIMUM} x10^-3 mm2/s, ${HOLZ_2000.label}), which no tissue exceeds: check the unit`,
+    };
+  }
+  if (bounds.minimum !== undefined && value < bounds.minimum) {
+    return {
+      ok: false,
+      reason: 'wrong-value',
+      detail: `${given} is below the configured minimum (adcMinimum ${bounds.minimum} x10^-3 mm2/s): check the unit`,
+    };
+  }
   const note =
     shown !== undefined && read.note !== undefined
       ? `${shown}; ${read.note}`
@@ -106,7 +145,27 @@ export function adcFromQuantity(quantity: unknown, accepted: readonly string[]):
   return { ok: true, value, ...(note ? { note } : {}) };
 }
 
-/** A compression-degree valueQuantity in '%' height loss, as a fraction (25% -> 0.25). */
+/**
+ * The fraction of height lost, with a value equal to a grade boundary (1/3, 2/3) to
+ * BOUNDARY_DIGITS significant digits set to the boundary itself, so that the engine's grading
+ * (degree-2 from 1/3 up to 2/3 inclusive) sees 200/3 % as exactly 2/3.
+ */
+function atBoundary(fraction: number): number {
+  const rounded = Number(fraction.toPrecision(BOUNDARY_DIGITS));
+  for (const bound of [
+    COMPRESSION_DEGREE_BOUNDS.degree2From,
+    COMPRESSION_DEGREE_BOUNDS.degree3Above,
+  ]) {
+    if (Number(bound.toPrecision(BOUNDARY_DIGITS)) === rounded) return bound;
+  }
+  return fraction;
+}
+
+/**
+ * A compression-degree valueQuantity in '%' height loss, as a fraction (25% -> 0.25). 0 % is no
+ * compression at all: not a grade of a compression fracture (reading it as degree-1, < 1/3, would
+ * weigh a sign the vertebra does not show).
+ */
 export function heightLossFromQuantity(
   quantity: unknown,
   accepted: readonly string[],
@@ -120,9 +179,16 @@ export function heightLossFromQuantity(
       detail: `height loss ${read.value}% is not between 0 and 100`,
     };
   }
+  if (read.value === 0) {
+    return {
+      ok: false,
+      reason: 'wrong-value',
+      detail: '0 % height loss is no compression: not a grade of a compression fracture',
+    };
+  }
   return {
     ok: true,
-    value: read.value / 100,
+    value: atBoundary(read.value / 100),
     ...(read.note !== undefined ? { note: read.note } : {}),
   };
 }

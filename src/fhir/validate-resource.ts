@@ -6,6 +6,7 @@
  * not FHIR is an error value like any other.
  * @see CLINICAL-SPEC section 1; profiles/StructureDefinition-vcf-finding-observation.json
  */
+import { fhirRuleIssues, type FhirInvariantIssue, type FhirRuleIssue } from './fhir-rules.js';
 import { describeKind, jsonProblem } from './json-value.js';
 import { profileApplies, profileIssues, type ProfileIssue } from './profile-rules.js';
 import { describeSchemaError } from './schema-errors.js';
@@ -29,6 +30,10 @@ export type ValidationIssue =
       readonly message: string;
       readonly keyword: string;
     }
+  /** Breaks a FHIR R4 rule the JSON schema does not express (one choice type, calendar dates). */
+  | FhirRuleIssue
+  /** Breaks a base invariant of FHIR R4 that a handling rule covers (obs-6, con-4). */
+  | FhirInvariantIssue
   | ProfileIssue;
 
 export interface ValidationResult {
@@ -108,6 +113,9 @@ function check(
     for (const e of validate.errors ?? []) {
       found.issues.push({ kind: 'schema', keyword: e.keyword, ...describeSchemaError(path, e) });
     }
+  }
+  for (const issue of fhirRuleIssues(resource as Readonly<Record<string, unknown>>, type, path)) {
+    found.issues.push(issue);
   }
   if (profileApplies(resource)) {
     found.profileApplied = true;

@@ -51,23 +51,30 @@ function levelOfCoding(coding: unknown): string | undefined {
 }
 
 /**
+ * The distinct vertebral levels the codings of one CodeableConcept name, in coding order (empty
+ * when it names none). Codings of other systems are passed over. Never throws.
+ */
+export function levelsNamed(bodySite: unknown): string[] {
+  const levels: string[] = [];
+  if (typeof bodySite !== 'object' || bodySite === null) return levels;
+  const codings = (bodySite as { coding?: unknown }).coding;
+  if (!Array.isArray(codings)) return levels;
+  for (const coding of codings as unknown[]) {
+    const named = levelOfCoding(coding);
+    if (named !== undefined && !levels.includes(named)) levels.push(named);
+  }
+  return levels;
+}
+
+/**
  * The vertebral level ('C1'..'S1') one CodeableConcept names, or undefined when it names none or
  * its codings name different levels (never a guess). Codings of other systems are passed over.
  * Never throws, whatever it is given.
  * @see CLINICAL-SPEC section 1
  */
 export function levelFromBodySite(bodySite: unknown): string | undefined {
-  if (typeof bodySite !== 'object' || bodySite === null) return undefined;
-  const codings = (bodySite as { coding?: unknown }).coding;
-  if (!Array.isArray(codings)) return undefined;
-  let level: string | undefined;
-  for (const coding of codings as unknown[]) {
-    const named = levelOfCoding(coding);
-    if (named === undefined || named === level) continue;
-    if (level !== undefined) return undefined;
-    level = named;
-  }
-  return level;
+  const levels = levelsNamed(bodySite);
+  return levels.length === 1 ? levels[0] : undefined;
 }
 
 /** Spine order (C1..S1), 'unspecified' last: for sorting levels. */

@@ -45,6 +45,12 @@ function timeIntervalByRegex(value: string): { lo: number; hi: number } | undefi
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   const year = Number(y);
+  // A time that is not on the calendar is none: the last day of the month from Date's rollover.
+  const lastDay = new Date(utcByDate(year, Number(mo ?? 1), 0)).getUTCDate();
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) return undefined;
+  if (d !== undefined && (Number(d) < 1 || Number(d) > lastDay)) return undefined;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59)) return undefined;
+  if (s !== undefined && Number(s) > 60) return undefined;
   if (h !== undefined && zone !== undefined) {
     const sign = zone === 'Z' ? 0 : zone.startsWith('-') ? -1 : 1;
     const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
@@ -193,8 +199,19 @@ describe('timeInterval', () => {
     expect(timeInterval('0100-01-01T00:00:00Z')?.lo).toBe(Date.UTC(100, 0, 1));
   });
 
-  it('out-of-range fields roll over as Date does; a fraction and a zone are read', () => {
-    expect(timeInterval('2026-02-30')?.lo).toBe(Date.UTC(2026, 2, 2) - 14 * 3_600_000);
+  it('a day, month or time not on the calendar is no date; a leap second, a fraction and a zone are read', () => {
+    for (const text of [
+      '2026-02-30',
+      '2026-02-29',
+      '2026-04-31T10:00:00Z',
+      '2026-13-01',
+      '2026-00',
+      '2026-02-01T24:00:00Z',
+    ]) {
+      expect(timeInterval(text), text).toBeUndefined();
+    }
+    expect(timeInterval('2024-02-29')?.lo).toBe(Date.UTC(2024, 1, 29) - 14 * 3_600_000);
+    expect(timeInterval('2016-12-31T23:59:60Z')?.lo).toBe(Date.UTC(2017, 0, 1));
     expect(timeInterval('2026-02-01T10:00:00.5-01:30')).toEqual({
       lo: Date.UTC(2026, 1, 1, 11, 30, 0, 500),
       hi: Date.UTC(2026, 1, 1, 11, 30, 0, 500) + 99,

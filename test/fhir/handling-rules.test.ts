@@ -41,7 +41,7 @@ import {
   wrongTypeExtent,
   type Json,
 } from './fixtures.js';
-import { SNOMED, UCUM } from '../profiles/contract.js';
+import { SNOMED, UCUM, VALUE_SYSTEM } from '../profiles/contract.js';
 
 describe('status', () => {
   it.each(['final', 'amended', 'corrected'])('%s: used, no note', (status) => {
@@ -77,6 +77,48 @@ describe('status', () => {
     const r = extract(observation('ok', 'pedicle', coded('preserved')), enteredInErrorPedicle);
     expect(findingsAt(r, 'L1')).toEqual({ pedicle: 'preserved' });
     expect(r.levels[0]?.notes).toEqual([]);
+  });
+});
+
+describe('FHIR R4 rules the JSON schema does not express', () => {
+  it('valueBoolean and valueString together: invalid, naming both, never one picked', () => {
+    const two = observation('two', 't1-low-signal', { valueBoolean: true, valueString: 'no' });
+    const r = extract(two);
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/two');
+    expect(d).toMatchObject({ use: 'ignored', reason: 'invalid-resource' });
+    expect(d?.detail).toContain('Observation.value[x] has 2 types (valueBoolean, valueString)');
+  });
+
+  it('effectiveDateTime and effectiveInstant together: invalid, naming both', () => {
+    const two = observation('two', 'pedicle', coded('preserved'), {
+      effectiveInstant: '2026-03-01T10:00:00.000Z',
+    });
+    const d = dispositionOf(extract(two), 'Observation/two');
+    expect(d).toMatchObject({ reason: 'invalid-resource' });
+    expect(d?.detail).toContain('effectiveDateTime, effectiveInstant');
+  });
+
+  it('an effectiveDateTime of 2026-02-30 names no day: invalid', () => {
+    const r = extract(
+      observation('feb', 'pedicle', coded('preserved'), { effectiveDateTime: '2026-02-30' }),
+    );
+    const d = dispositionOf(r, 'Observation/feb');
+    expect(d).toMatchObject({ reason: 'invalid-resource' });
+    expect(d?.detail).toContain(
+      'Observation.effectiveDateTime "2026-02-30" is not a calendar date',
+    );
+  });
+
+  it('a value with a dataAbsentReason (obs-6): ignored as data-absent, the contradiction named', () => {
+    const both = observation('both', 'pedicle', coded('destroyed'), {
+      dataAbsentReason: absentEnhancement['dataAbsentReason'],
+    });
+    const r = extract(both);
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/both');
+    expect(d).toMatchObject({ use: 'ignored', reason: 'data-absent' });
+    expect(d?.detail).toContain('obs-6');
   });
 });
 
@@ -276,6 +318,35 @@ describe('unknown codes, wrong values, unknown units', () => {
     expect(d?.detail).toContain('vcf-5');
   });
 
+  it('two codings that disagree (pedicle preserved and destroyed): wrong-value, neither used', () => {
+    const pedicle = observation('both', 'pedicle', {
+      valueCodeableConcept: {
+        coding: [
+          { system: VALUE_SYSTEM, code: 'preserved' },
+          { system: VALUE_SYSTEM, code: 'destroyed' },
+        ],
+      },
+    });
+    const r = extract(pedicle);
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/both');
+    expect(d).toMatchObject({ use: 'ignored', reason: 'wrong-value', sign: 'pedicle' });
+    expect(d?.detail).toBe('codings disagree: preserved, destroyed');
+  });
+
+  it('the same code twice, or beside a coding of another system, is one value', () => {
+    const pedicle = observation('twice', 'pedicle', {
+      valueCodeableConcept: {
+        coding: [
+          { system: VALUE_SYSTEM, code: 'destroyed' },
+          { system: SNOMED, code: '263840002' },
+          { system: VALUE_SYSTEM, code: 'destroyed', display: 'Destroyed' },
+        ],
+      },
+    });
+    expect(findingsAt(extract(pedicle), 'L1')).toEqual({ pedicle: 'destroyed' });
+  });
+
   it('a boolean sign given as a code: wrong-value', () => {
     const r = extract(observation('b', 't1-low-signal', coded('high')));
     expect(dispositionOf(r, 'Observation/b')).toMatchObject({ reason: 'wrong-value' });
@@ -379,12 +450,93 @@ describe('units (UCUM)', () => {
   });
 });
 
+describe('ADC plausibility (free water at 37 °C; the configured minimum)', () => {
+  it('a malignant 0.72 sent as mm2/s (prefix left off) is 720 x10^-3: above free water, not read', () => {
+    const r = extract(observation('adc', 'adc', quantity(0.72, 'mm2/s')));
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/adc');
+    expect(d).toMatchObject({ use: 'ignored', reason: 'wrong-value', sign: 'adc' });
+    expect(d?.detail).toContain('ADC 0.72 mm2/s = 720 x10^-3 mm2/s is above the diffusivity');
+    expect(d?.detail).toContain('free water at 37 °C (3.04 x10^-3 mm2/s');
+    expect(d?.detail).toContain('check the unit');
+  });
+
+  it.each([
+    [3.04, 'used'],
+    [3.05, 'ignored'],
+  ])('ADC %d x10^-3 mm2/s: %s (the bound itself is a possible value)', (value, use) => {
+    const r = extract(observation('adc', 'adc', quantity(value, '10*-3.mm2/s')));
+    expect(dispositionOf(r, 'Observation/adc')?.use).toBe(use);
+  });
+
+  it('adc-reference is bounded as adc is', () => {
+    const r = extract(observation('ref', 'adc-reference', quantity(1500, '10*-3.mm2/s')));
+    const d = dispositionOf(r, 'Observation/ref');
+    expect(d).toMatchObject({ reason: 'wrong-value', sign: 'adc-reference' });
+    expect(d?.detail).toContain('ADC of adjacent normal vertebra 1500 x10^-3 mm2/s is above');
+  });
+
+  it('without adcMinimum a tiny ADC is read (only > 0 holds: there is no published lower bound)', () => {
+    const r = extract(observation('adc', 'adc', quantity(1.2, 'um2/s')));
+    expect(findingsAt(r, 'L1')).toEqual({ adc: 0.0012 });
+  });
+
+  it('with adcMinimum, 1.2 um2/s (0.0012 x10^-3) is below it: not read, and the unit is suspected', () => {
+    const r = extractLevels([searchset([observation('adc', 'adc', quantity(1.2, 'um2/s'))])], {
+      ...OPTIONS,
+      adcMinimum: 0.1,
+    });
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/adc');
+    expect(d).toMatchObject({ reason: 'wrong-value' });
+    expect(d?.detail).toBe(
+      'ADC 1.2 um2/s = 0.0012 x10^-3 mm2/s is below the configured minimum (adcMinimum 0.1 x10^-3 mm2/s): check the unit',
+    );
+  });
+
+  it('with adcMinimum, a value at the minimum and the adc-reference below it are judged alike', () => {
+    const r = extractLevels(
+      [
+        searchset([
+          observation('at', 'adc', quantity(0.1, '10*-3.mm2/s')),
+          observation('ref', 'adc-reference', quantity(0.05, '10*-3.mm2/s')),
+        ]),
+      ],
+      { ...OPTIONS, adcMinimum: 0.1 },
+    );
+    expect(findingsAt(r, 'L1')).toEqual({ adc: 0.1 });
+    expect(dispositionOf(r, 'Observation/ref')).toMatchObject({ reason: 'wrong-value' });
+  });
+
+  it.each([-1, 0, Number.NaN, 5, '0.1'])(
+    'an adcMinimum that is no number in (0, 3.04) (%s) is not applied, and a note says so',
+    (adcMinimum) => {
+      const r = extractLevels(
+        [searchset([observation('adc', 'adc', quantity(0.05, '10*-3.mm2/s'))])],
+        {
+          ...OPTIONS,
+          adcMinimum: adcMinimum as number,
+        },
+      );
+      expect(findingsAt(r, 'L1')).toEqual({ adc: 0.05 });
+      expect(r.notes.some((n) => n.includes('ADC minimum setting'))).toBe(true);
+    },
+  );
+});
+
 describe('compression degree as % height loss', () => {
   it.each([
     [20, 'degree-1'],
     [50, 'degree-2'],
     [80, 'degree-3'],
-  ])('%d%% -> %s', (percent, grade) => {
+    // The boundaries (Methods, MRI signs (1): degree I < 1/3, II 1/3-2/3, III > 2/3).
+    [33.3, 'degree-1'],
+    [100 / 3, 'degree-2'],
+    [66.6, 'degree-2'],
+    [200 / 3, 'degree-2'],
+    [66.7, 'degree-3'],
+    [100, 'degree-3'],
+  ])('%s percent -> %s', (percent, grade) => {
     const r = extract(
       observation('pct', 'compression-degree', {
         valueQuantity: { value: percent, unit: '%', system: UCUM, code: '%' },
@@ -396,6 +548,18 @@ describe('compression degree as % height loss', () => {
   it('the grading is shown in the disposition', () => {
     const d = dispositionOf(extract(percentDegree), 'Observation/pct-degree');
     expect(d?.detail).toContain('50% height loss read as degree-2');
+  });
+
+  it('0 % height loss is no compression: wrong-value, not degree-1', () => {
+    const r = extract(
+      observation('pct', 'compression-degree', {
+        valueQuantity: { value: 0, unit: '%', system: UCUM, code: '%' },
+      }),
+    );
+    expect(r.levels).toEqual([]);
+    const d = dispositionOf(r, 'Observation/pct');
+    expect(d).toMatchObject({ reason: 'wrong-value' });
+    expect(d?.detail).toContain('0 % height loss is no compression');
   });
 
   it('more than 100%: wrong-value', () => {
@@ -449,6 +613,30 @@ describe('bodySite -> level', () => {
     expect(dispositionOf(r, 'Observation/site')).toMatchObject({ reason: 'unknown-level' });
   });
 
+  it('codings naming T12 and L1: the detail names both levels', () => {
+    const bodySite = {
+      coding: [
+        { system: 'https://w3id.org/vcf-cds/fhir/CodeSystem/vertebral-level', code: 'T12' },
+        { system: SNOMED, code: '66794005' },
+      ],
+    };
+    const r = extract(observation('two', 'pedicle', coded('preserved'), { bodySite }));
+    expect(dispositionOf(r, 'Observation/two')?.detail).toBe(
+      'bodySite codings name different levels: T12, L1',
+    );
+  });
+
+  it('a vertebral-level code and a SNOMED CT code of the same level are that level', () => {
+    const bodySite = {
+      coding: [
+        { system: 'https://w3id.org/vcf-cds/fhir/CodeSystem/vertebral-level', code: 'T12' },
+        { system: SNOMED, code: '280849005' },
+      ],
+    };
+    const r = extract(observation('same', 'pedicle', coded('preserved'), { bodySite }));
+    expect(r.levels.map((l) => l.level)).toEqual(['T12']);
+  });
+
   it('the text-only fixture is ignored as unknown-level', () => {
     expect(dispositionOf(extract(textSitePedicle), 'Observation/text-pedicle')).toMatchObject({
       reason: 'unknown-level',
@@ -493,6 +681,39 @@ describe('panels (hasMember)', () => {
     expect(result.dispositions.map((d) => d.use)).toEqual(['context', 'context']);
   });
 
+  it.each([
+    [
+      'status entered-in-error',
+      { status: 'entered-in-error' },
+      'status',
+      'status is entered-in-error',
+    ],
+    [
+      "another patient's subject",
+      { subject: { reference: 'Patient/someone-else' } },
+      'other-subject',
+      "subject is not the hook's patient",
+    ],
+  ])(
+    'a panel with %s: its contained final member is not used, and the reason names the panel',
+    (_label, overrides, reason, why) => {
+      const excluded = { ...panel, ...overrides, hasMember: [{ reference: '#t1' }] };
+      const result = extract(JSON.parse(JSON.stringify(excluded)) as Json);
+      expect(result.levels).toEqual([]);
+      const member = dispositionOf(result, 'Observation/panel#t1');
+      expect(member).toMatchObject({ use: 'ignored', reason });
+      expect(member?.detail).toContain(`contained in Observation/panel, whose ${why}`);
+      expect(dispositionOf(result, 'Observation/panel')).toMatchObject({ use: 'ignored', reason });
+    },
+  );
+
+  it("an excluded panel's members that are resources of their own keep their own status", () => {
+    const excluded = { ...panel, status: 'entered-in-error' };
+    const result = extract(JSON.parse(JSON.stringify(excluded)) as Json, panelDwi);
+    expect(findingsAt(result, 'L1')).toEqual({ 'dwi-signal': 'low' });
+    expect(dispositionOf(result, 'Observation/panel#t1')?.use).toBe('ignored');
+  });
+
   it('a member reached only through a urn:uuid fullUrl is found', () => {
     const member = observation('m', 'pedicle', coded('preserved'));
     const bundle = {
@@ -514,6 +735,14 @@ describe('panels (hasMember)', () => {
     expect(dispositionOf(result, 'Observation/panel')?.detail).toContain('Observation/m');
     expect(result.notes).toEqual([]);
   });
+});
+
+const clinicalResolved = () => ({
+  clinicalStatus: {
+    coding: [
+      { system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' },
+    ],
+  },
 });
 
 describe('known cancer history (Conditions)', () => {
@@ -550,7 +779,61 @@ describe('known cancer history (Conditions)', () => {
   ])('%s does not count (not-relevant)', (_label, coding) => {
     const r = extract(condition('c', coding));
     expect(r.knownCancerHistory).toBe(false);
-    expect(dispositionOf(r, 'Condition/c')).toMatchObject({ reason: 'not-relevant' });
+    const d = dispositionOf(r, 'Condition/c');
+    expect(d).toMatchObject({ reason: 'not-relevant' });
+    expect(d?.detail).toBe('not ICD-10 C00-C97 and not in the configured SNOMED CT list');
+  });
+
+  const breastSnomed = {
+    system: SNOMED,
+    code: '254837009',
+    display: 'Malignant neoplasm of breast',
+  };
+
+  it('an active cancer coded only in SNOMED CT outside the list: the card is told it was not checked', () => {
+    const r = extract(condition('x', breastSnomed));
+    expect(r.knownCancerHistory).toBe(false);
+    expect(r.notes).toEqual([
+      '1 active Condition(s) coded outside ICD-10 and the configured SNOMED CT cancer list (VCF_CANCER_SNOMED_CODES) were not checked for cancer: Condition/x (SNOMED CT 254837009 Malignant neoplasm of breast).',
+    ]);
+  });
+
+  it.each([
+    ['a known cancer history was found', [condition('x', breastSnomed), breastCancer]],
+    ['the Condition is resolved', [condition('x', breastSnomed, clinicalResolved())]],
+    [
+      'the Condition is refuted',
+      [
+        condition('x', breastSnomed, {
+          verificationStatus: {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+                code: 'refuted',
+              },
+            ],
+          },
+        }),
+      ],
+    ],
+    ['it is ICD-10 coded (checked: I10)', [condition('x', icd10('I10'))]],
+    [
+      'it is another patient',
+      [condition('x', breastSnomed, { subject: { reference: 'Patient/o' } })],
+    ],
+  ])('no such note when %s', (_label, resources) => {
+    expect(extract(...resources).notes.filter((n) => n.includes('not checked for cancer'))).toEqual(
+      [],
+    );
+  });
+
+  it('the note counts every unchecked Condition and names five', () => {
+    const many = Array.from({ length: 7 }, (_, i) => condition(`x${i}`, breastSnomed));
+    const note = extract(...many).notes[0] ?? '';
+    expect(note).toMatch(/^7 active Condition\(s\)/);
+    expect(note).toContain('Condition/x4 (');
+    expect(note).not.toContain('Condition/x5 (');
+    expect(note).toContain('and 2 more.');
   });
 
   const clinical = (code: string) => ({
@@ -562,6 +845,52 @@ describe('known cancer history (Conditions)', () => {
     verificationStatus: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code }],
     },
+  });
+
+  it('a clinicalStatus in another code system is named as such, not as "no clinicalStatus"', () => {
+    const r = extract(
+      condition('c', icd10('C50.9'), {
+        clinicalStatus: {
+          coding: [{ system: 'http://hl7.org/fhir/condition-clinical', code: 'active' }],
+        },
+      }),
+    );
+    expect(r.knownCancerHistory).toBe(false);
+    const d = dispositionOf(r, 'Condition/c');
+    expect(d).toMatchObject({ reason: 'status' });
+    expect(d?.detail).toContain(
+      'clinicalStatus (http://hl7.org/fhir/condition-clinical|active) is not from the condition-clinical code system (http://terminology.hl7.org/CodeSystem/condition-clinical)',
+    );
+  });
+
+  it('a verificationStatus in another code system cannot tell refuted: not counted, and said why', () => {
+    const r = extract(
+      condition('c', icd10('C50.9'), {
+        verificationStatus: {
+          coding: [{ system: 'http://hl7.org/fhir/condition-ver-status', code: 'refuted' }],
+        },
+      }),
+    );
+    expect(r.knownCancerHistory).toBe(false);
+    expect(dispositionOf(r, 'Condition/c')?.detail).toContain(
+      'is not from the condition-ver-status code system',
+    );
+  });
+
+  it('an active Condition with abatement[x] (FHIR R4 con-4) is not counted: abated', () => {
+    const r = extract(condition('c', icd10('C50.9'), { abatementDateTime: '2020-05-01' }));
+    expect(r.knownCancerHistory).toBe(false);
+    const d = dispositionOf(r, 'Condition/c');
+    expect(d).toMatchObject({ use: 'ignored', reason: 'status' });
+    expect(d?.detail).toContain('abated (abatementDateTime given)');
+    expect(d?.detail).toContain('con-4');
+  });
+
+  it('a resolved Condition with abatement[x] is listed as resolved, as before', () => {
+    const r = extract(
+      condition('c', icd10('C50.9'), { ...clinicalResolved(), abatementDateTime: '2020-05-01' }),
+    );
+    expect(dispositionOf(r, 'Condition/c')?.detail).toContain('clinicalStatus resolved');
   });
 
   it.each(['recurrence', 'relapse'])('clinicalStatus %s counts', (code) => {

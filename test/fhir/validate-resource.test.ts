@@ -96,6 +96,126 @@ describe('the FHIR R4 schema', () => {
   });
 });
 
+describe('FHIR R4 rules the JSON schema does not express', () => {
+  const rules = (r: ReturnType<typeof validateResource>) =>
+    r.issues
+      .filter((i) => i.kind === 'fhir-rule' || i.kind === 'invariant')
+      .map((i) => ({ kind: i.kind, path: i.path }));
+
+  it('two value[x] types: one issue naming both elements', () => {
+    const r = validateResource(
+      observation('x', 't1-low-signal', { valueBoolean: true, valueString: 'no' }),
+    );
+    expect(r.valid).toBe(false);
+    expect(rules(r)).toEqual([{ kind: 'fhir-rule', path: 'Observation.value[x]' }]);
+    expect(r.issues.find((i) => i.kind === 'fhir-rule')?.message).toContain(
+      'valueBoolean, valueString',
+    );
+  });
+
+  it.each([
+    [
+      'Observation',
+      observation('x', 'pedicle', coded('preserved'), { effectivePeriod: { start: '2026-01-01' } }),
+      'Observation.effective[x]',
+    ],
+    [
+      'Condition onset[x]',
+      {
+        resourceType: 'Condition',
+        subject: { reference: 'Patient/p' },
+        onsetDateTime: '2020',
+        onsetAge: { value: 60 },
+      },
+      'Condition.onset[x]',
+    ],
+    [
+      'Condition abatement[x]',
+      {
+        resourceType: 'Condition',
+        subject: { reference: 'Patient/p' },
+        abatementString: 'yes',
+        abatementBoolean: true,
+      },
+      'Condition.abatement[x]',
+    ],
+    [
+      'an Observation in a Bundle',
+      searchset([observation('x', 'pedicle', coded('preserved'), { valueBoolean: true })]),
+      'Bundle.entry[0].resource.value[x]',
+    ],
+  ])('two types of one choice element (%s) are named', (_label, resource, path) => {
+    expect(rules(validateResource(resource)).map((i) => i.path)).toContain(path);
+  });
+
+  it.each([
+    ['effectiveDateTime', { effectiveDateTime: '2026-02-30' }, 'Observation.effectiveDateTime'],
+    ['issued', { issued: '2025-02-29T10:00:00Z' }, 'Observation.issued'],
+    [
+      'effectivePeriod.end',
+      { effectiveDateTime: undefined, effectivePeriod: { end: '2026-04-31' } },
+      'Observation.effectivePeriod.end',
+    ],
+    [
+      'meta.lastUpdated',
+      { meta: { lastUpdated: '2026-06-31T00:00:00Z' } },
+      'Observation.meta.lastUpdated',
+    ],
+  ])('a date that names no day (%s) is invalid', (_label, overrides, path) => {
+    const r = validateResource(observation('x', 'pedicle', coded('preserved'), overrides));
+    expect(r.valid).toBe(false);
+    expect(rules(r)).toEqual([{ kind: 'fhir-rule', path }]);
+  });
+
+  it('29 February of a leap year is a day', () => {
+    const r = validateResource(
+      observation('x', 'pedicle', coded('preserved'), { effectiveDateTime: '2024-02-29' }),
+    );
+    expect(r.valid).toBe(true);
+  });
+
+  it('a Patient born on 2001-02-29 is invalid', () => {
+    const r = validateResource({ resourceType: 'Patient', birthDate: '2001-02-29' });
+    expect(rules(r)).toEqual([{ kind: 'fhir-rule', path: 'Patient.birthDate' }]);
+  });
+
+  it('obs-6: a value and a dataAbsentReason', () => {
+    const r = validateResource(
+      observation('x', 'pedicle', coded('preserved'), {
+        dataAbsentReason: {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' },
+          ],
+        },
+      }),
+    );
+    expect(r.valid).toBe(false);
+    expect(r.issues).toEqual([
+      expect.objectContaining({
+        kind: 'invariant',
+        key: 'obs-6',
+        path: 'Observation.dataAbsentReason',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['active', true],
+    ['resolved', false],
+    ['remission', false],
+  ])('con-4: abatement[x] with clinicalStatus %s breaks it: %s', (code, breaks) => {
+    const r = validateResource({
+      resourceType: 'Condition',
+      subject: { reference: 'Patient/p' },
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code }],
+      },
+      abatementDateTime: '2020-05-01',
+    });
+    expect(r.issues.some((i) => i.kind === 'invariant' && i.key === 'con-4')).toBe(breaks);
+  });
+});
+
 describe('the vcf-finding-observation profile', () => {
   it('rejects a malformed Observation, naming each element and invariant', () => {
     const malformed = observation('m', 'lesion-extent', coded('G5'), {

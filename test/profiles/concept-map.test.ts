@@ -92,7 +92,9 @@ describe('ConceptMap snomed-vertebra-to-vertebral-level', () => {
 
   it('maps "bone structure" concepts as equivalent and vertebral-body concepts as wider', () => {
     for (const e of elements) {
-      const expected = /^Structure of body of/.test(e.display ?? '') ? 'wider' : 'equivalent';
+      const expected = /^(Structure of|Entire) body of/.test(e.display ?? '')
+        ? 'wider'
+        : 'equivalent';
       expect(e.target?.[0]?.equivalence, `${e.code} ${e.display ?? ''}`).toBe(expected);
     }
   });

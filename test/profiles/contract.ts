@@ -53,8 +53,8 @@ export const SPEC_CODED: Readonly<Record<string, { values: readonly string[]; va
     pedicle: { values: ['preserved', 'destroyed'], valueSet: 'pedicle' },
     'enhancement-pattern': { values: ['flocculent', 'nodular'], valueSet: 'enhancement-pattern' },
     'dwi-signal': { values: ['high', 'low'], valueSet: 'dwi-signal' },
-    'ct-impression': { values: ['benign', 'malignant'], valueSet: 'reader-impression' },
-    'mri-impression': { values: ['benign', 'malignant'], valueSet: 'reader-impression' },
+    'ct-impression': { values: ['benign', 'malignant'], valueSet: 'ct-impression' },
+    'mri-impression': { values: ['benign', 'malignant'], valueSet: 'mri-impression' },
   };
 
 export const SPEC_BOOLEAN: readonly string[] = [

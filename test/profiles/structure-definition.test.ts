@@ -89,12 +89,12 @@ describe('StructureDefinition vcf-finding-observation', () => {
     expect(byId('Observation.category').min).toBe(1);
   });
 
-  it('binds code (required) and bodySite (extensible) to ValueSets of profiles/', () => {
+  it('binds code (required) and bodySite (preferred: SNOMED CT alone is accepted) to ValueSets of profiles/', () => {
     const files = listProfileJsonFiles();
     const code = byId('Observation.code').binding;
     const site = byId('Observation.bodySite').binding;
     expect(code).toEqual({ strength: 'required', valueSet: loadValueSet('vcf-finding-code').url });
-    expect(site).toEqual({ strength: 'extensible', valueSet: loadValueSet('vertebral-level').url });
+    expect(site).toEqual({ strength: 'preferred', valueSet: loadValueSet('vertebral-level').url });
     expect(files).toContain('ValueSet-vcf-finding-code.json');
   });
 
