@@ -3,35 +3,21 @@
  * No FHIR here: the FHIR layer turns Observations into these.
  */
 
-/** Coded signs and their allowed values (CLINICAL-SPEC section 1, codes of `vcf-finding-value`). */
-export const CODED_SIGN_VALUES = {
-  'compression-degree': ['degree-1', 'degree-2', 'degree-3'],
-  'lesion-extent': ['G1', 'G2', 'G3', 'G4'],
-  'lesion-location': ['endplate-adjacent', 'anterior-posterior-margin'],
-  'vertebral-contour': ['normal-or-depressed', 'outward-bulging'],
-  'vertebral-vein': ['not-invaded', 'invaded', 'not-visible'],
-  pedicle: ['preserved', 'destroyed'],
-  'enhancement-pattern': ['flocculent', 'nodular'],
-  'dwi-signal': ['high', 'low'],
-  'ct-impression': ['benign', 'malignant'],
-  'mri-impression': ['benign', 'malignant'],
-} as const;
+import {
+  BOOLEAN_SIGNS,
+  CODED_SIGN_VALUES,
+  QUANTITY_SIGNS,
+  type BooleanSign,
+  type CodedSign,
+  type CodedValue,
+  type QuantitySign,
+  type Sign,
+} from '../knowledge/index.js';
 
-/** Signs carried as a yes/no (valueBoolean). */
-export const BOOLEAN_SIGNS = [
-  'paravertebral-soft-tissue',
-  't1-low-signal',
-  't2-low-signal',
-] as const;
-
-/** Signs carried as a number: ADC in 10^-3 mm^2/s. */
-export const QUANTITY_SIGNS = ['adc', 'adc-reference'] as const;
-
-export type CodedSign = keyof typeof CODED_SIGN_VALUES;
-export type BooleanSign = (typeof BOOLEAN_SIGNS)[number];
-export type QuantitySign = (typeof QUANTITY_SIGNS)[number];
-export type Sign = CodedSign | BooleanSign | QuantitySign;
-export type CodedValue<S extends CodedSign> = (typeof CODED_SIGN_VALUES)[S][number];
+// The vocabulary lives in the knowledge base (the paper's signs and their values); re-exported here
+// so the engine's public face still offers it.
+export { BOOLEAN_SIGNS, CODED_SIGN_VALUES, QUANTITY_SIGNS };
+export type { BooleanSign, CodedSign, CodedValue, QuantitySign, Sign };
 
 /** One observed sign of one vertebral level. ADC values are in 10^-3 mm^2/s. */
 export type Finding =

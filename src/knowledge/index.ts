@@ -24,6 +24,7 @@ import { SOURCES } from './sources.js';
 export * from './adc.js';
 export * from './decision.js';
 export * from './sign-counts.js';
+export * from './signs.js';
 export * from './sources.js';
 export { knowledgeErrors, pearsonChiSquare } from './integrity.js';
 

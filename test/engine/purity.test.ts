@@ -21,6 +21,14 @@ describe('the clinical core stays pure (ARCHITECTURE.md, rules of the house)', (
     },
   );
 
+  it.each(files('knowledge'))(
+    '$name does not depend on the engine (knowledge is the floor below it)',
+    ({ text }) => {
+      const imports = [...text.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
+      expect(imports.filter((spec) => /engine/.test(spec ?? ''))).toEqual([]);
+    },
+  );
+
   it.each(files('engine'))(
     '$name holds no clinical number (they live in src/knowledge)',
     ({ text }) => {
