@@ -13,12 +13,13 @@ import type {
   LevelInput,
   Outcome,
   PretestBasis,
+  SafeguardVerdict,
   SetAsideItem,
   WhatIf,
 } from './assessment.js';
-import { MRI_SIGNS, SIGNS, type Finding, type Sign } from './finding.js';
+import { SIGNS, isMriSign, type Finding, type Sign } from './finding.js';
 import { constellation, g4Safeguard } from './key-discriminators.js';
-import { adcBand, adcLikelihood, rowLikelihood, type AdcBand } from './likelihood.js';
+import { adcBand, adcLikelihoodOf, rowLikelihood, type AdcBand } from './likelihood.js';
 import { normaliseFindings } from './normalise.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings.js';
 import { ENGINE_VERSION } from './version.js';
@@ -57,12 +58,31 @@ function categoryOf(p: number, settings: EngineSettings): Category {
   return 'indeterminate';
 }
 
-/** The probability and category of a set of findings, without what-ifs. */
+/** What `evaluate` found; `evidence` and `setAside` are filled only when asked for. */
+interface Evaluation {
+  readonly category: Category;
+  readonly probabilityMalignant: number;
+  readonly probabilityCategory: Category;
+  readonly limitedBy: ('constellation-rule' | 'g4-safeguard')[];
+  readonly evidence: EvidenceItem[];
+  readonly setAside: SetAsideItem[];
+  readonly safeguard: SafeguardVerdict;
+  readonly keys: ReturnType<typeof constellation>;
+  readonly band: AdcBand | undefined;
+  /** Whether DWI signal was multiplied in (the card then states the DWI direction tension). */
+  readonly dwiWeighed: boolean;
+}
+
+/**
+ * The probability and category of a set of findings, without what-ifs. With `detail` false (the
+ * what-ifs, which need only category and probability) no evidence or set-aside item is built.
+ */
 function evaluate(
   bySign: ReadonlyMap<Sign, Finding>,
   settings: EngineSettings,
   pretestProbability: number,
-) {
+  detail: boolean,
+): Evaluation {
   const evidence: EvidenceItem[] = [];
   const setAside: SetAsideItem[] = [];
   const adcFinding = bySign.get('adc');
@@ -71,42 +91,62 @@ function evaluate(
       ? adcBand(adcFinding.value, settings.adc)
       : undefined;
   const safeguard = g4Safeguard(bySign, band);
-  const mriSignsPresent = adcFinding !== undefined || MRI_SIGNS.some((s) => bySign.has(s));
+  let mriSignsPresent = adcFinding !== undefined;
+  if (!mriSignsPresent) {
+    for (const s of bySign.keys()) {
+      if (isMriSign(s)) {
+        mriSignsPresent = true;
+        break;
+      }
+    }
+  }
 
   let logOdds = Math.log(pretestProbability / (1 - pretestProbability));
   for (const sign of SIGNS) {
     const finding = bySign.get(sign);
     if (finding === undefined) continue;
     if (sign === 'dwi-signal' && !settings.useDwi) {
-      setAside.push({ finding, sign, reason: 'dwi-disabled' });
+      if (detail) setAside.push({ finding, sign, reason: 'dwi-disabled' });
       continue;
     }
     if (sign === 'mri-impression' && mriSignsPresent) {
-      setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
+      if (detail) setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
       continue;
     }
     if (sign === 'adc-reference') {
-      setAside.push({ finding, sign, reason: 'no-published-weight' });
+      if (detail) setAside.push({ finding, sign, reason: 'no-published-weight' });
       continue;
     }
     const row =
-      sign === 'adc' && band !== undefined
-        ? adcLikelihood(band, settings.adc)
+      sign === 'adc'
+        ? band === undefined
+          ? undefined
+          : adcLikelihoodOf(band, settings.adc)
         : rowLikelihood(sign, finding.value as string | boolean);
     if (row === undefined) continue; // unreachable: normalise admits only values with a row
     if (sign === 'lesion-extent' && finding.value === 'G4' && safeguard.status === 'applied') {
+      if (detail) {
+        evidence.push({
+          sign,
+          finding,
+          lr: 1,
+          direction: 'neutral',
+          source: row.source,
+          neutralisedBySafeguard: { tableLr: row.lr },
+        });
+      }
+      continue;
+    }
+    logOdds += row.logLr;
+    if (detail) {
       evidence.push({
         sign,
         finding,
-        lr: 1,
-        direction: 'neutral',
+        lr: row.lr,
+        direction: direction(row.lr),
         source: row.source,
-        neutralisedBySafeguard: { tableLr: row.lr },
       });
-      continue;
     }
-    logOdds += Math.log(row.lr);
-    evidence.push({ sign, finding, lr: row.lr, direction: direction(row.lr), source: row.source });
   }
 
   // Summing logs keeps the product of many LRs finite; clamp so P stays a number.
@@ -133,6 +173,7 @@ function evaluate(
     safeguard,
     keys,
     band,
+    dwiWeighed: settings.useDwi && bySign.has('dwi-signal'),
   };
 }
 
@@ -186,7 +227,7 @@ function outcomeWith(
 ): Outcome {
   const next = new Map(bySign);
   next.set(added.sign, added);
-  const r = evaluate(next, settings, pretest);
+  const r = evaluate(next, settings, pretest, false);
   return { category: r.category, probabilityMalignant: r.probabilityMalignant };
 }
 
@@ -200,7 +241,7 @@ export function assessLevel(
 ): Assessment {
   const normalised = normaliseFindings(input?.findings);
   const pretest = pretestOf(settings, input?.knownCancerHistory === true);
-  const r = evaluate(normalised.bySign, settings, pretest.probability);
+  const r = evaluate(normalised.bySign, settings, pretest.probability, true);
 
   const whatIf: WhatIf[] = r.keys.missing.map((discriminator) => {
     const [benign, benignLabel, malignant, malignantLabel] = whatIfFindings(
@@ -216,8 +257,8 @@ export function assessLevel(
     };
   });
 
-  const caveats: Caveat[] = [...ALWAYS];
-  if (r.evidence.some((e) => e.sign === 'dwi-signal')) caveats.push('dwi-direction-tension');
+  const caveats: Caveat[] = ALWAYS.slice();
+  if (r.dwiWeighed) caveats.push('dwi-direction-tension');
   if (r.band !== undefined) caveats.push('adc-protocol-dependent');
 
   const adcValue = normalised.bySign.get('adc')?.value;
@@ -240,7 +281,8 @@ export function assessLevel(
     limitedBy: r.limitedBy,
     pretest,
     evidence: r.evidence,
-    setAside: [...normalised.setAside, ...r.setAside],
+    setAside:
+      normalised.setAside.length === 0 ? r.setAside : normalised.setAside.concat(r.setAside),
     safeguard: r.safeguard,
     constellation: r.keys,
     missingKeyDiscriminators: r.keys.missing,

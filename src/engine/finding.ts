@@ -43,6 +43,8 @@ export const MRI_SIGNS: readonly Sign[] = [
   't2-low-signal',
 ];
 
+const MRI_SIGN_SET: ReadonlySet<Sign> = new Set(MRI_SIGNS);
+
 /** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
 export const SIGNS: readonly Sign[] = [
   ...MRI_SIGNS,
@@ -71,20 +73,47 @@ export const SIGN_LABELS: Readonly<Record<Sign, string>> = {
   'mri-impression': "MRI reader's impression",
 };
 
+// Sets, so that checking a sign or a value is one lookup, not a scan (the hot path checks each).
+const SIGN_SET: ReadonlySet<string> = new Set(SIGNS);
+const BOOLEAN_SIGN_SET: ReadonlySet<string> = new Set(BOOLEAN_SIGNS);
+const QUANTITY_SIGN_SET: ReadonlySet<string> = new Set(QUANTITY_SIGNS);
+const CODED_VALUE_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(CODED_SIGN_VALUES).map(([sign, values]) => [sign, new Set<string>(values)]),
+);
+
 export function isSign(x: unknown): x is Sign {
-  return typeof x === 'string' && (SIGNS as readonly string[]).includes(x);
+  return typeof x === 'string' && SIGN_SET.has(x);
 }
 
 export function isCodedSign(sign: Sign): sign is CodedSign {
-  return Object.hasOwn(CODED_SIGN_VALUES, sign);
+  return CODED_VALUE_SETS.has(sign);
 }
 
 export function isBooleanSign(sign: Sign): sign is BooleanSign {
-  return (BOOLEAN_SIGNS as readonly string[]).includes(sign);
+  return BOOLEAN_SIGN_SET.has(sign);
 }
 
 export function isQuantitySign(sign: Sign): sign is QuantitySign {
-  return (QUANTITY_SIGNS as readonly string[]).includes(sign);
+  return QUANTITY_SIGN_SET.has(sign);
+}
+
+/** How a sign's value is carried: its allowed codes, a yes/no, or a number. */
+export type SignKind = ReadonlySet<string> | 'boolean' | 'quantity';
+
+const SIGN_KINDS: ReadonlyMap<string, SignKind> = new Map<string, SignKind>([
+  ...CODED_VALUE_SETS,
+  ...BOOLEAN_SIGNS.map((s) => [s, 'boolean'] as const),
+  ...QUANTITY_SIGNS.map((s) => [s, 'quantity'] as const),
+]);
+
+/** The kind of `x` if it is a sign of the contract, else undefined: one lookup for both. */
+export function signKind(x: unknown): SignKind | undefined {
+  return typeof x === 'string' ? SIGN_KINDS.get(x) : undefined;
+}
+
+/** Whether `sign` is one of the eleven MRI signs. */
+export function isMriSign(sign: Sign): boolean {
+  return MRI_SIGN_SET.has(sign);
 }
 
 /** A value shown on a card: coded values as they are, booleans as yes/no, ADC with its unit. */

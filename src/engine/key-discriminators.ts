@@ -70,13 +70,17 @@ const SAFEGUARD_DISCRIMINATORS: readonly SafeguardDiscriminator[] = [
  */
 export function g4Safeguard(bySign: ReadonlyMap<Sign, Finding>, adc?: AdcBand): SafeguardVerdict {
   if (bySign.get('lesion-extent')?.value !== 'G4') return { status: 'not-applicable' };
-  const discriminators = SAFEGUARD_DISCRIMINATORS.map((discriminator) => ({
-    discriminator,
-    state: stateOf(discriminator, bySign, adc),
-  }));
-  const count = (s: SafeguardState) => discriminators.filter((d) => d.state === s).length;
-  const favoursBenign = count('favours-benign');
-  const favoursMalignant = count('favours-malignant');
+  const discriminators: { discriminator: SafeguardDiscriminator; state: SafeguardState }[] = [];
+  const toObtain: SafeguardDiscriminator[] = [];
+  let favoursBenign = 0;
+  let favoursMalignant = 0;
+  for (const discriminator of SAFEGUARD_DISCRIMINATORS) {
+    const state = stateOf(discriminator, bySign, adc);
+    discriminators.push({ discriminator, state });
+    if (state === 'favours-benign') favoursBenign++;
+    else if (state === 'favours-malignant') favoursMalignant++;
+    else toObtain.push(discriminator);
+  }
   return {
     status:
       favoursBenign >= G4_SAFEGUARD_MIN_BENIGN.value && favoursMalignant === 0
@@ -85,6 +89,6 @@ export function g4Safeguard(bySign: ReadonlyMap<Sign, Finding>, adc?: AdcBand): 
     discriminators,
     favoursBenign,
     favoursMalignant,
-    toObtain: discriminators.filter((d) => d.state === 'unknown').map((d) => d.discriminator),
+    toObtain,
   };
 }
