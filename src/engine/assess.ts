@@ -52,9 +52,28 @@ function pretestOf(
   return { probability: settings.pretestProbability, basis };
 }
 
-function categoryOf(p: number, settings: EngineSettings): Category {
-  if (p >= settings.malignantThreshold) return 'malignant-favoured';
-  if (p <= settings.benignThreshold) return 'benign-favoured';
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+/**
+ * Slack when comparing log-odds with a threshold's log-odds: a numerical tolerance, not a clinical
+ * number. Exact arithmetic that lands on a threshold (e.g. a pre-test of 0.90 and no findings, or
+ * LRs whose product is exactly 1) must count as reaching it, whatever the rounding of the last bit;
+ * 1e-9 in log-odds is about 1e-10 in probability near 0.9, far below anything shown or meant.
+ */
+const THRESHOLD_TOLERANCE_LOG_ODDS = 1e-9;
+
+/**
+ * The category P(malignant) alone gives. Inclusive thresholds (>= 0.90, <= 0.10) are compared on
+ * the log-odds scale the evidence is summed on, with THRESHOLD_TOLERANCE_LOG_ODDS of slack, so the
+ * result does not hang on the rounding of 1 / (1 + exp(-x)).
+ */
+function categoryOf(logOdds: number, settings: EngineSettings): Category {
+  if (logOdds >= logit(settings.malignantThreshold) - THRESHOLD_TOLERANCE_LOG_ODDS) {
+    return 'malignant-favoured';
+  }
+  if (logOdds <= logit(settings.benignThreshold) + THRESHOLD_TOLERANCE_LOG_ODDS) {
+    return 'benign-favoured';
+  }
   return 'indeterminate';
 }
 
@@ -91,17 +110,19 @@ function evaluate(
       ? adcBand(adcFinding.value, settings.adc)
       : undefined;
   const safeguard = g4Safeguard(bySign, band);
-  let mriSignsPresent = adcFinding !== undefined;
-  if (!mriSignsPresent) {
+  // Section 2: the MRI impression counts only when no MRI sign and no ADC carries weight. A DWI
+  // signal the site's setting drops weighs nothing, so it does not stand in for the impression.
+  let mriSignsWeighed = adcFinding !== undefined;
+  if (!mriSignsWeighed) {
     for (const s of bySign.keys()) {
-      if (isMriSign(s)) {
-        mriSignsPresent = true;
+      if (isMriSign(s) && (s !== 'dwi-signal' || settings.useDwi)) {
+        mriSignsWeighed = true;
         break;
       }
     }
   }
 
-  let logOdds = Math.log(pretestProbability / (1 - pretestProbability));
+  let logOdds = logit(pretestProbability);
   for (const sign of SIGNS) {
     const finding = bySign.get(sign);
     if (finding === undefined) continue;
@@ -109,7 +130,7 @@ function evaluate(
       if (detail) setAside.push({ finding, sign, reason: 'dwi-disabled' });
       continue;
     }
-    if (sign === 'mri-impression' && mriSignsPresent) {
+    if (sign === 'mri-impression' && mriSignsWeighed) {
       if (detail) setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
       continue;
     }
@@ -150,8 +171,9 @@ function evaluate(
   }
 
   // Summing logs keeps the product of many LRs finite; clamp so P stays a number.
-  const probabilityMalignant = 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, logOdds))));
-  const probabilityCategory = categoryOf(probabilityMalignant, settings);
+  const clamped = Math.max(-700, Math.min(700, logOdds));
+  const probabilityMalignant = 1 / (1 + Math.exp(-clamped));
+  const probabilityCategory = categoryOf(clamped, settings);
   const keys = constellation(bySign, settings.useDwi);
   const limitedBy: ('constellation-rule' | 'g4-safeguard')[] = [];
   let category = probabilityCategory;
@@ -159,7 +181,12 @@ function evaluate(
     limitedBy.push('constellation-rule');
     category = 'indeterminate';
   }
-  if (safeguard.status === 'applied' && probabilityCategory === 'malignant-favoured') {
+  // Applied or pending, the safeguard holds a G4 lesion back from malignant-favoured; it never
+  // holds back benign-favoured.
+  if (
+    (safeguard.status === 'applied' || safeguard.status === 'pending') &&
+    probabilityCategory === 'malignant-favoured'
+  ) {
     limitedBy.push('g4-safeguard');
     category = 'indeterminate';
   }
