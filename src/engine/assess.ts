@@ -13,12 +13,13 @@ import type {
   LevelInput,
   Outcome,
   PretestBasis,
+  SafeguardVerdict,
   SetAsideItem,
   WhatIf,
 } from './assessment.js';
-import { MRI_SIGNS, SIGNS, type Finding, type Sign } from './finding.js';
+import { SIGNS, isMriSign, type Finding, type Sign } from './finding.js';
 import { constellation, g4Safeguard } from './key-discriminators.js';
-import { adcBand, adcLikelihood, rowLikelihood, type AdcBand } from './likelihood.js';
+import { adcBand, adcLikelihoodOf, rowLikelihood, type AdcBand } from './likelihood.js';
 import { normaliseFindings } from './normalise.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings.js';
 import { ENGINE_VERSION } from './version.js';
@@ -51,18 +52,56 @@ function pretestOf(
   return { probability: settings.pretestProbability, basis };
 }
 
-function categoryOf(p: number, settings: EngineSettings): Category {
-  if (p >= settings.malignantThreshold) return 'malignant-favoured';
-  if (p <= settings.benignThreshold) return 'benign-favoured';
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+/**
+ * Slack when comparing log-odds with a threshold's log-odds: a numerical tolerance, not a clinical
+ * number. Exact arithmetic that lands on a threshold (e.g. a pre-test of 0.90 and no findings, or
+ * LRs whose product is exactly 1) must count as reaching it, whatever the rounding of the last bit;
+ * 1e-9 in log-odds is about 1e-10 in probability near 0.9, far below anything shown or meant.
+ */
+const THRESHOLD_TOLERANCE_LOG_ODDS = 1e-9;
+
+/**
+ * The category P(malignant) alone gives. Inclusive thresholds (>= 0.90, <= 0.10) are compared on
+ * the log-odds scale the evidence is summed on, with THRESHOLD_TOLERANCE_LOG_ODDS of slack, so the
+ * result does not hang on the rounding of 1 / (1 + exp(-x)).
+ */
+function categoryOf(logOdds: number, settings: EngineSettings): Category {
+  if (logOdds >= logit(settings.malignantThreshold) - THRESHOLD_TOLERANCE_LOG_ODDS) {
+    return 'malignant-favoured';
+  }
+  if (logOdds <= logit(settings.benignThreshold) + THRESHOLD_TOLERANCE_LOG_ODDS) {
+    return 'benign-favoured';
+  }
   return 'indeterminate';
 }
 
-/** The probability and category of a set of findings, without what-ifs. */
+/** What `evaluate` found; `evidence` and `setAside` are filled only when asked for. */
+interface Evaluation {
+  readonly category: Category;
+  readonly probabilityMalignant: number;
+  readonly probabilityCategory: Category;
+  readonly limitedBy: ('constellation-rule' | 'g4-safeguard')[];
+  readonly evidence: EvidenceItem[];
+  readonly setAside: SetAsideItem[];
+  readonly safeguard: SafeguardVerdict;
+  readonly keys: ReturnType<typeof constellation>;
+  readonly band: AdcBand | undefined;
+  /** Whether DWI signal was multiplied in (the card then states the DWI direction tension). */
+  readonly dwiWeighed: boolean;
+}
+
+/**
+ * The probability and category of a set of findings, without what-ifs. With `detail` false (the
+ * what-ifs, which need only category and probability) no evidence or set-aside item is built.
+ */
 function evaluate(
   bySign: ReadonlyMap<Sign, Finding>,
   settings: EngineSettings,
   pretestProbability: number,
-) {
+  detail: boolean,
+): Evaluation {
   const evidence: EvidenceItem[] = [];
   const setAside: SetAsideItem[] = [];
   const adcFinding = bySign.get('adc');
@@ -71,47 +110,70 @@ function evaluate(
       ? adcBand(adcFinding.value, settings.adc)
       : undefined;
   const safeguard = g4Safeguard(bySign, band);
-  const mriSignsPresent = adcFinding !== undefined || MRI_SIGNS.some((s) => bySign.has(s));
+  // Section 2: the MRI impression counts only when no MRI sign and no ADC carries weight. A DWI
+  // signal the site's setting drops weighs nothing, so it does not stand in for the impression.
+  let mriSignsWeighed = adcFinding !== undefined;
+  if (!mriSignsWeighed) {
+    for (const s of bySign.keys()) {
+      if (isMriSign(s) && (s !== 'dwi-signal' || settings.useDwi)) {
+        mriSignsWeighed = true;
+        break;
+      }
+    }
+  }
 
-  let logOdds = Math.log(pretestProbability / (1 - pretestProbability));
+  let logOdds = logit(pretestProbability);
   for (const sign of SIGNS) {
     const finding = bySign.get(sign);
     if (finding === undefined) continue;
     if (sign === 'dwi-signal' && !settings.useDwi) {
-      setAside.push({ finding, sign, reason: 'dwi-disabled' });
+      if (detail) setAside.push({ finding, sign, reason: 'dwi-disabled' });
       continue;
     }
-    if (sign === 'mri-impression' && mriSignsPresent) {
-      setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
+    if (sign === 'mri-impression' && mriSignsWeighed) {
+      if (detail) setAside.push({ finding, sign, reason: 'mri-impression-superseded' });
       continue;
     }
     if (sign === 'adc-reference') {
-      setAside.push({ finding, sign, reason: 'no-published-weight' });
+      if (detail) setAside.push({ finding, sign, reason: 'no-published-weight' });
       continue;
     }
     const row =
-      sign === 'adc' && band !== undefined
-        ? adcLikelihood(band, settings.adc)
+      sign === 'adc'
+        ? band === undefined
+          ? undefined
+          : adcLikelihoodOf(band, settings.adc)
         : rowLikelihood(sign, finding.value as string | boolean);
     if (row === undefined) continue; // unreachable: normalise admits only values with a row
     if (sign === 'lesion-extent' && finding.value === 'G4' && safeguard.status === 'applied') {
+      if (detail) {
+        evidence.push({
+          sign,
+          finding,
+          lr: 1,
+          direction: 'neutral',
+          source: row.source,
+          neutralisedBySafeguard: { tableLr: row.lr },
+        });
+      }
+      continue;
+    }
+    logOdds += row.logLr;
+    if (detail) {
       evidence.push({
         sign,
         finding,
-        lr: 1,
-        direction: 'neutral',
+        lr: row.lr,
+        direction: direction(row.lr),
         source: row.source,
-        neutralisedBySafeguard: { tableLr: row.lr },
       });
-      continue;
     }
-    logOdds += Math.log(row.lr);
-    evidence.push({ sign, finding, lr: row.lr, direction: direction(row.lr), source: row.source });
   }
 
   // Summing logs keeps the product of many LRs finite; clamp so P stays a number.
-  const probabilityMalignant = 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, logOdds))));
-  const probabilityCategory = categoryOf(probabilityMalignant, settings);
+  const clamped = Math.max(-700, Math.min(700, logOdds));
+  const probabilityMalignant = 1 / (1 + Math.exp(-clamped));
+  const probabilityCategory = categoryOf(clamped, settings);
   const keys = constellation(bySign, settings.useDwi);
   const limitedBy: ('constellation-rule' | 'g4-safeguard')[] = [];
   let category = probabilityCategory;
@@ -119,7 +181,12 @@ function evaluate(
     limitedBy.push('constellation-rule');
     category = 'indeterminate';
   }
-  if (safeguard.status === 'applied' && probabilityCategory === 'malignant-favoured') {
+  // Applied or pending, the safeguard holds a G4 lesion back from malignant-favoured; it never
+  // holds back benign-favoured.
+  if (
+    (safeguard.status === 'applied' || safeguard.status === 'pending') &&
+    probabilityCategory === 'malignant-favoured'
+  ) {
     limitedBy.push('g4-safeguard');
     category = 'indeterminate';
   }
@@ -133,6 +200,7 @@ function evaluate(
     safeguard,
     keys,
     band,
+    dwiWeighed: settings.useDwi && bySign.has('dwi-signal'),
   };
 }
 
@@ -186,7 +254,7 @@ function outcomeWith(
 ): Outcome {
   const next = new Map(bySign);
   next.set(added.sign, added);
-  const r = evaluate(next, settings, pretest);
+  const r = evaluate(next, settings, pretest, false);
   return { category: r.category, probabilityMalignant: r.probabilityMalignant };
 }
 
@@ -200,7 +268,7 @@ export function assessLevel(
 ): Assessment {
   const normalised = normaliseFindings(input?.findings);
   const pretest = pretestOf(settings, input?.knownCancerHistory === true);
-  const r = evaluate(normalised.bySign, settings, pretest.probability);
+  const r = evaluate(normalised.bySign, settings, pretest.probability, true);
 
   const whatIf: WhatIf[] = r.keys.missing.map((discriminator) => {
     const [benign, benignLabel, malignant, malignantLabel] = whatIfFindings(
@@ -216,8 +284,8 @@ export function assessLevel(
     };
   });
 
-  const caveats: Caveat[] = [...ALWAYS];
-  if (r.evidence.some((e) => e.sign === 'dwi-signal')) caveats.push('dwi-direction-tension');
+  const caveats: Caveat[] = ALWAYS.slice();
+  if (r.dwiWeighed) caveats.push('dwi-direction-tension');
   if (r.band !== undefined) caveats.push('adc-protocol-dependent');
 
   const adcValue = normalised.bySign.get('adc')?.value;
@@ -240,7 +308,8 @@ export function assessLevel(
     limitedBy: r.limitedBy,
     pretest,
     evidence: r.evidence,
-    setAside: [...normalised.setAside, ...r.setAside],
+    setAside:
+      normalised.setAside.length === 0 ? r.setAside : normalised.setAside.concat(r.setAside),
     safeguard: r.safeguard,
     constellation: r.keys,
     missingKeyDiscriminators: r.keys.missing,

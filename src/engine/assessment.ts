@@ -28,7 +28,10 @@ export interface EvidenceItem {
 export type SetAsideReason =
   /** DWI dropped by the site's setting (the DWI direction tension). */
   | 'dwi-disabled'
-  /** The reader's MRI impression when MRI signs or ADC are present (they carry that information). */
+  /**
+   * The reader's MRI impression when an MRI sign or ADC carries weight (they carry that
+   * information); a DWI signal dropped by the setting does not count.
+   */
   | 'mri-impression-superseded'
   /** The ADC of a normal vertebra: shown as a ratio, no weight (no published cut-off). */
   | 'no-published-weight'
@@ -48,11 +51,20 @@ export type SafeguardState = 'favours-benign' | 'favours-malignant' | 'unknown';
 export type SafeguardDiscriminator =
   'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'adc';
 
-/** The G4 safeguard's verdict (CLINICAL-SPEC section 3). */
+/**
+ * The G4 safeguard's verdict (CLINICAL-SPEC section 3), for a G4 lesion:
+ * - `applied`: at least 3 of the 4 benign discriminators favour benign and none favours malignancy;
+ *   the G4 finding's LR is set to 1 and the level may not be called malignant-favoured.
+ * - `pending`: none favours malignancy and fewer than 3 favour benign, but the unknown ones could
+ *   still make it apply. The G4 finding keeps its LR (the safeguard has not applied), yet the level
+ *   may not be called malignant-favoured until `toObtain` is known: the spec says which to obtain
+ *   "before a G4 lesion is called malignant".
+ * - `not-applied`: a discriminator favours malignancy, or too few could favour benign.
+ */
 export type SafeguardVerdict =
   | { readonly status: 'not-applicable' }
   | {
-      readonly status: 'applied' | 'not-applied';
+      readonly status: 'applied' | 'pending' | 'not-applied';
       readonly discriminators: readonly {
         readonly discriminator: SafeguardDiscriminator;
         readonly state: SafeguardState;
@@ -92,7 +104,10 @@ export interface Assessment {
   readonly probabilityMalignant: number;
   /** The category P(malignant) alone would give, before the constellation rule and safeguard. */
   readonly probabilityCategory: Category;
-  /** Which rules held the category back from `probabilityCategory`. */
+  /**
+   * Which rules held the category back from `probabilityCategory`. `g4-safeguard` is set both when
+   * the safeguard applied and when it is pending (see `safeguard.status` for which).
+   */
   readonly limitedBy: readonly ('constellation-rule' | 'g4-safeguard')[];
   readonly pretest: { readonly probability: number; readonly basis: PretestBasis };
   readonly evidence: readonly EvidenceItem[];

@@ -3,35 +3,21 @@
  * No FHIR here: the FHIR layer turns Observations into these.
  */
 
-/** Coded signs and their allowed values (CLINICAL-SPEC section 1, codes of `vcf-finding-value`). */
-export const CODED_SIGN_VALUES = {
-  'compression-degree': ['degree-1', 'degree-2', 'degree-3'],
-  'lesion-extent': ['G1', 'G2', 'G3', 'G4'],
-  'lesion-location': ['endplate-adjacent', 'anterior-posterior-margin'],
-  'vertebral-contour': ['normal-or-depressed', 'outward-bulging'],
-  'vertebral-vein': ['not-invaded', 'invaded', 'not-visible'],
-  pedicle: ['preserved', 'destroyed'],
-  'enhancement-pattern': ['flocculent', 'nodular'],
-  'dwi-signal': ['high', 'low'],
-  'ct-impression': ['benign', 'malignant'],
-  'mri-impression': ['benign', 'malignant'],
-} as const;
+import {
+  BOOLEAN_SIGNS,
+  CODED_SIGN_VALUES,
+  QUANTITY_SIGNS,
+  type BooleanSign,
+  type CodedSign,
+  type CodedValue,
+  type QuantitySign,
+  type Sign,
+} from '../knowledge/index.js';
 
-/** Signs carried as a yes/no (valueBoolean). */
-export const BOOLEAN_SIGNS = [
-  'paravertebral-soft-tissue',
-  't1-low-signal',
-  't2-low-signal',
-] as const;
-
-/** Signs carried as a number: ADC in 10^-3 mm^2/s. */
-export const QUANTITY_SIGNS = ['adc', 'adc-reference'] as const;
-
-export type CodedSign = keyof typeof CODED_SIGN_VALUES;
-export type BooleanSign = (typeof BOOLEAN_SIGNS)[number];
-export type QuantitySign = (typeof QUANTITY_SIGNS)[number];
-export type Sign = CodedSign | BooleanSign | QuantitySign;
-export type CodedValue<S extends CodedSign> = (typeof CODED_SIGN_VALUES)[S][number];
+// The vocabulary lives in the knowledge base (the paper's signs and their values); re-exported here
+// so the engine's public face still offers it.
+export { BOOLEAN_SIGNS, CODED_SIGN_VALUES, QUANTITY_SIGNS };
+export type { BooleanSign, CodedSign, CodedValue, QuantitySign, Sign };
 
 /** One observed sign of one vertebral level. ADC values are in 10^-3 mm^2/s. */
 export type Finding =
@@ -56,6 +42,8 @@ export const MRI_SIGNS: readonly Sign[] = [
   't1-low-signal',
   't2-low-signal',
 ];
+
+const MRI_SIGN_SET: ReadonlySet<Sign> = new Set(MRI_SIGNS);
 
 /** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
 export const SIGNS: readonly Sign[] = [
@@ -85,20 +73,47 @@ export const SIGN_LABELS: Readonly<Record<Sign, string>> = {
   'mri-impression': "MRI reader's impression",
 };
 
+// Sets, so that checking a sign or a value is one lookup, not a scan (the hot path checks each).
+const SIGN_SET: ReadonlySet<string> = new Set(SIGNS);
+const BOOLEAN_SIGN_SET: ReadonlySet<string> = new Set(BOOLEAN_SIGNS);
+const QUANTITY_SIGN_SET: ReadonlySet<string> = new Set(QUANTITY_SIGNS);
+const CODED_VALUE_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(CODED_SIGN_VALUES).map(([sign, values]) => [sign, new Set<string>(values)]),
+);
+
 export function isSign(x: unknown): x is Sign {
-  return typeof x === 'string' && (SIGNS as readonly string[]).includes(x);
+  return typeof x === 'string' && SIGN_SET.has(x);
 }
 
 export function isCodedSign(sign: Sign): sign is CodedSign {
-  return Object.hasOwn(CODED_SIGN_VALUES, sign);
+  return CODED_VALUE_SETS.has(sign);
 }
 
 export function isBooleanSign(sign: Sign): sign is BooleanSign {
-  return (BOOLEAN_SIGNS as readonly string[]).includes(sign);
+  return BOOLEAN_SIGN_SET.has(sign);
 }
 
 export function isQuantitySign(sign: Sign): sign is QuantitySign {
-  return (QUANTITY_SIGNS as readonly string[]).includes(sign);
+  return QUANTITY_SIGN_SET.has(sign);
+}
+
+/** How a sign's value is carried: its allowed codes, a yes/no, or a number. */
+export type SignKind = ReadonlySet<string> | 'boolean' | 'quantity';
+
+const SIGN_KINDS: ReadonlyMap<string, SignKind> = new Map<string, SignKind>([
+  ...CODED_VALUE_SETS,
+  ...BOOLEAN_SIGNS.map((s) => [s, 'boolean'] as const),
+  ...QUANTITY_SIGNS.map((s) => [s, 'quantity'] as const),
+]);
+
+/** The kind of `x` if it is a sign of the contract, else undefined: one lookup for both. */
+export function signKind(x: unknown): SignKind | undefined {
+  return typeof x === 'string' ? SIGN_KINDS.get(x) : undefined;
+}
+
+/** Whether `sign` is one of the eleven MRI signs. */
+export function isMriSign(sign: Sign): boolean {
+  return MRI_SIGN_SET.has(sign);
 }
 
 /** A value shown on a card: coded values as they are, booleans as yes/no, ADC with its unit. */

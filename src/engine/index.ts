@@ -16,5 +16,10 @@ export {
   type EvidenceSource,
 } from './likelihood.js';
 export { asValidFinding } from './normalise.js';
-export { DEFAULT_ENGINE_SETTINGS, settingsErrors, type EngineSettings } from './settings.js';
+export {
+  DEFAULT_ENGINE_SETTINGS,
+  settingsErrors,
+  settingsFingerprint,
+  type EngineSettings,
+} from './settings.js';
 export { ENGINE_VERSION } from './version.js';

@@ -66,25 +66,37 @@ const SAFEGUARD_DISCRIMINATORS: readonly SafeguardDiscriminator[] = [
 /**
  * G4 safeguard: when lesion extent is G4 and at least three of the four benign discriminators favour
  * benign with none favouring malignant, the G4 finding weighs nothing and the level may not be
- * called malignant-favoured.
+ * called malignant-favoured. While it could still apply (none favours malignancy, some unknown),
+ * it is pending: the level is not called malignant-favoured either, until the unknown ones are in.
  */
 export function g4Safeguard(bySign: ReadonlyMap<Sign, Finding>, adc?: AdcBand): SafeguardVerdict {
   if (bySign.get('lesion-extent')?.value !== 'G4') return { status: 'not-applicable' };
-  const discriminators = SAFEGUARD_DISCRIMINATORS.map((discriminator) => ({
-    discriminator,
-    state: stateOf(discriminator, bySign, adc),
-  }));
-  const count = (s: SafeguardState) => discriminators.filter((d) => d.state === s).length;
-  const favoursBenign = count('favours-benign');
-  const favoursMalignant = count('favours-malignant');
-  return {
-    status:
-      favoursBenign >= G4_SAFEGUARD_MIN_BENIGN.value && favoursMalignant === 0
+  const discriminators: { discriminator: SafeguardDiscriminator; state: SafeguardState }[] = [];
+  const toObtain: SafeguardDiscriminator[] = [];
+  let favoursBenign = 0;
+  let favoursMalignant = 0;
+  for (const discriminator of SAFEGUARD_DISCRIMINATORS) {
+    const state = stateOf(discriminator, bySign, adc);
+    discriminators.push({ discriminator, state });
+    if (state === 'favours-benign') favoursBenign++;
+    else if (state === 'favours-malignant') favoursMalignant++;
+    else toObtain.push(discriminator);
+  }
+  const needed = G4_SAFEGUARD_MIN_BENIGN.value;
+  // Pending: nothing favours malignancy yet, and the unknown ones could still make it apply.
+  const status =
+    favoursMalignant > 0
+      ? 'not-applied'
+      : favoursBenign >= needed
         ? 'applied'
-        : 'not-applied',
+        : favoursBenign + toObtain.length >= needed
+          ? 'pending'
+          : 'not-applied';
+  return {
+    status,
     discriminators,
     favoursBenign,
     favoursMalignant,
-    toObtain: discriminators.filter((d) => d.state === 'unknown').map((d) => d.discriminator),
+    toObtain,
   };
 }

@@ -3,14 +3,7 @@
  * data that came over the wire, so a bad value is set aside with a reason, never thrown or guessed.
  */
 import type { SetAsideItem } from './assessment.js';
-import {
-  CODED_SIGN_VALUES,
-  isBooleanSign,
-  isCodedSign,
-  isSign,
-  type Finding,
-  type Sign,
-} from './finding.js';
+import { signKind, type Finding, type Sign } from './finding.js';
 
 export interface NormalisedFindings {
   /** At most one finding per sign: the first valid one. */
@@ -22,15 +15,15 @@ export interface NormalisedFindings {
 export function asValidFinding(x: unknown): Finding | undefined {
   if (typeof x !== 'object' || x === null) return undefined;
   const { sign, value } = x as { sign?: unknown; value?: unknown };
-  if (!isSign(sign)) return undefined;
-  if (isCodedSign(sign)) {
-    const allowed: readonly string[] = CODED_SIGN_VALUES[sign];
-    return typeof value === 'string' && allowed.includes(value) ? (x as Finding) : undefined;
+  const kind = signKind(sign);
+  if (kind === undefined) return undefined;
+  if (kind === 'boolean') return typeof value === 'boolean' ? (x as Finding) : undefined;
+  if (kind === 'quantity') {
+    return typeof value === 'number' && Number.isFinite(value) && value > 0
+      ? (x as Finding)
+      : undefined;
   }
-  if (isBooleanSign(sign)) return typeof value === 'boolean' ? (x as Finding) : undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0
-    ? (x as Finding)
-    : undefined;
+  return typeof value === 'string' && kind.has(value) ? (x as Finding) : undefined;
 }
 
 export function normaliseFindings(findings: unknown): NormalisedFindings {

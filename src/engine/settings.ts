@@ -3,6 +3,8 @@
  * a site may change any of them, and `settingsErrors` lists every problem.
  */
 import {
+  canonicalJson,
+  contentHash,
   BENIGN_THRESHOLD,
   CANCER_HISTORY_PRETEST_PROBABILITY,
   DEFAULT_ADC_RULE,
@@ -61,4 +63,35 @@ export function settingsErrors(s: EngineSettings): string[] {
     errors.push('adc.source must cite where the cut-off, sensitivity and specificity come from');
   }
   return errors;
+}
+
+/** The settings that change what the engine concludes or prints, and nothing else of the object. */
+function effectiveSettings(s: EngineSettings) {
+  return {
+    pretestProbability: s.pretestProbability,
+    cancerHistoryPretestProbability: s.cancerHistoryPretestProbability,
+    malignantThreshold: s.malignantThreshold,
+    benignThreshold: s.benignThreshold,
+    useDwi: s.useDwi,
+    adc: {
+      cutoff: s.adc.cutoff,
+      sensitivity: s.adc.sensitivity,
+      specificity: s.adc.specificity,
+      source: s.adc.source,
+      protocol: s.adc.protocol,
+    },
+  };
+}
+
+const DEFAULT_EFFECTIVE_JSON = canonicalJson(effectiveSettings(DEFAULT_ENGINE_SETTINGS));
+
+/**
+ * Which settings an assessment was made under, for the audit record beside KNOWLEDGE_BASE_VERSION
+ * and ENGINE_VERSION (which say nothing of a site's settings): `default` when the effective
+ * settings (pre-test, cancer-history pre-test, thresholds, DWI, ADC rule) equal the defaults, else
+ * a short stable hash of them (the knowledge base's content hash over their canonical JSON).
+ */
+export function settingsFingerprint(settings: EngineSettings): string {
+  const json = canonicalJson(effectiveSettings(settings));
+  return json === DEFAULT_EFFECTIVE_JSON ? 'default' : contentHash(json);
 }

@@ -19,18 +19,28 @@ import {
   PUBLISHED_DIAGNOSTIC_EFFICACY,
   SIGN_TABLES,
 } from './sign-counts.js';
+import { BOOLEAN_SIGNS, CODED_SIGN_VALUES, QUANTITY_SIGNS } from './signs.js';
 import { SOURCES } from './sources.js';
 
 export * from './adc.js';
 export * from './decision.js';
 export * from './sign-counts.js';
+export * from './signs.js';
 export * from './sources.js';
 export { knowledgeErrors, pearsonChiSquare } from './integrity.js';
+export { canonicalJson, contentHash } from './content-hash.js';
 
 /** Semantic version of the knowledge base's structure and meaning; bump it by hand on a change. */
 export const KNOWLEDGE_BASE_SEMVER = '1.0.0';
 
-const CONTENT = {
+/**
+ * Everything the version covers: every number, table, rule and source of the knowledge base. A
+ * test checks that every data export of this module is in here, so a new entry cannot be missed.
+ */
+export const KNOWLEDGE_CONTENT = {
+  CODED_SIGN_VALUES,
+  BOOLEAN_SIGNS,
+  QUANTITY_SIGNS,
   COHORT,
   SIGN_TABLES,
   COMBINED_READING_COUNTS,
@@ -46,7 +56,12 @@ const CONTENT = {
   G4_SAFEGUARD_MIN_BENIGN,
   DISPLAYED_PROBABILITY_BOUNDS,
   SOURCES,
-};
+} as const;
+
+/** `semver+contenthash` of a knowledge base's content (the hash over its canonical JSON). */
+export function knowledgeBaseVersion(content: unknown, semver: string = KNOWLEDGE_BASE_SEMVER) {
+  return `${semver}+${contentHash(canonicalJson(content))}`;
+}
 
 /** `semver+contenthash`: changes whenever any number (or source) in the knowledge base changes. */
-export const KNOWLEDGE_BASE_VERSION = `${KNOWLEDGE_BASE_SEMVER}+${contentHash(canonicalJson(CONTENT))}`;
+export const KNOWLEDGE_BASE_VERSION = knowledgeBaseVersion(KNOWLEDGE_CONTENT);

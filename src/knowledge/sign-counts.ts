@@ -2,7 +2,7 @@
  * The primary paper's per-sign counts (Zhao et al. 2026, Tables 2-5), from which every
  * likelihood ratio is derived: LR = (malignant / 74) / (benign / 76) (CLINICAL-SPEC section 2).
  */
-import type { Sign } from '../engine/finding.js';
+import type { Sign } from './signs.js';
 
 /** The study cohort: 150 patients with a single VCF, biopsy-proven (paper, Methods "Patients"). */
 export const COHORT = { benign: 76, malignant: 74 } as const;

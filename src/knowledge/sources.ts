@@ -34,6 +34,10 @@ export const SOURCES = {
     pmid: '22379746',
     url: 'https://pubmed.ncbi.nlm.nih.gov/22379746/',
     external: true,
+    // Checked against the PubMed abstract: "A total of 39 vertebral fractures; 7 malignant
+    // compression fractures and 32 benign"; accuracy 89.7%, sensitivity 85.7%, specificity 90.6%
+    // at an ADC threshold of 0.89. 6/7, 29/32 and 35/39 reproduce the three percentages.
+    note: 'Small series: 22 patients, 39 fractures of which 7 malignant (sensitivity 6/7, specificity 29/32). The LR for ADC below the cut-off rests on 7 malignant fractures and 3 benign ones below the cut-off, so it is imprecise; a site with its own protocol should set its own rule.',
   },
   luo2016: {
     id: 'luo2016',

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { adcLikelihood, rowLikelihood, type Sign } from '../../src/engine/index.js';
+import {
+  BOOLEAN_SIGNS,
+  CODED_SIGN_VALUES,
+  QUANTITY_SIGNS,
+  adcLikelihood,
+  asValidFinding,
+  isBooleanSign,
+  isCodedSign,
+  isQuantitySign,
+  isSign,
+  rowLikelihood,
+  type CodedSign,
+  type Sign,
+} from '../../src/engine/index.js';
+import { adcLikelihoodOf } from '../../src/engine/likelihood.js';
 import { DEFAULT_ADC_RULE } from '../../src/knowledge/index.js';
 
 // CLINICAL-SPEC section 2, copied here by hand so that a mistyped count in the knowledge base fails.
@@ -58,6 +72,12 @@ describe('likelihood ratios from the counts (CLINICAL-SPEC section 2)', () => {
   it('has no row for a value the paper does not report', () => {
     expect(rowLikelihood('pedicle', 'partly')).toBeUndefined();
     expect(rowLikelihood('adc-reference', 'x')).toBeUndefined();
+    // A boolean sign's row is found by the boolean, not by its text.
+    expect(rowLikelihood('paravertebral-soft-tissue', 'true')).toBeUndefined();
+    expect(rowLikelihood('paravertebral-soft-tissue', true)?.source.counts).toEqual({
+      benign: 7,
+      malignant: 37,
+    });
   });
 
   it('ADC LRs follow Wonglaksanapimon 2012 (section 5)', () => {
@@ -72,5 +92,42 @@ describe('likelihood ratios from the counts (CLINICAL-SPEC section 2)', () => {
     expect(adcLikelihood('below-cutoff', DEFAULT_ADC_RULE).source.sourceId).toBe(
       'wonglaksanapimon2012',
     );
+  });
+});
+
+describe('the hot path answers as the plain rules do', () => {
+  it('the remembered ADC rows equal the rule worked out afresh, and follow a rule changed in place', () => {
+    const rule = { ...DEFAULT_ADC_RULE };
+    for (const band of ['below-cutoff', 'at-or-above-cutoff'] as const) {
+      expect(adcLikelihoodOf(band, rule)).toEqual(adcLikelihood(band, rule));
+    }
+    (rule as { sensitivity: number }).sensitivity = 0.8;
+    expect(adcLikelihoodOf('below-cutoff', rule).lr).toBeCloseTo(0.8 / (1 - 0.906), 12);
+    (rule as { cutoff: number }).cutoff = 1.14;
+    expect(adcLikelihoodOf('below-cutoff', rule).source.where).toMatch(/^ADC < 1.14 /);
+  });
+
+  it('every sign of the vocabulary, and nothing else, is recognised with its kind', () => {
+    for (const sign of Object.keys(CODED_SIGN_VALUES) as CodedSign[]) {
+      expect(isSign(sign) && isCodedSign(sign)).toBe(true);
+      for (const value of CODED_SIGN_VALUES[sign]) {
+        expect(asValidFinding({ sign, value })).toEqual({ sign, value });
+      }
+      expect(asValidFinding({ sign, value: 'other' })).toBeUndefined();
+    }
+    for (const sign of BOOLEAN_SIGNS) {
+      expect(isBooleanSign(sign) && !isCodedSign(sign) && !isQuantitySign(sign)).toBe(true);
+      expect(asValidFinding({ sign, value: true })).toBeDefined();
+      expect(asValidFinding({ sign, value: 'true' })).toBeUndefined();
+    }
+    for (const sign of QUANTITY_SIGNS) {
+      expect(isQuantitySign(sign) && !isBooleanSign(sign)).toBe(true);
+      expect(asValidFinding({ sign, value: 1.1 })).toBeDefined();
+      expect(asValidFinding({ sign, value: 0 })).toBeUndefined();
+    }
+    for (const x of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'adc ', '', 7]) {
+      expect(isSign(x)).toBe(false);
+      expect(asValidFinding({ sign: x, value: 'benign' })).toBeUndefined();
+    }
   });
 });

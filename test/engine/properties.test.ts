@@ -77,9 +77,65 @@ describe('engine properties (random inputs)', () => {
           { findings: fs, knownCancerHistory: s.knownCancerHistory },
           { ...DEFAULT_ENGINE_SETTINGS, useDwi: s.useDwi },
         );
-        if (a.safeguard.status === 'applied') expect(a.category).not.toBe('malignant-favoured');
+        if (a.safeguard.status === 'applied' || a.safeguard.status === 'pending') {
+          expect(a.category).not.toBe('malignant-favoured');
+        }
+        // Pending exactly when nothing favours malignancy and fewer than three favour benign.
+        if (a.safeguard.status !== 'not-applicable') {
+          const { favoursBenign: b, favoursMalignant: m } = a.safeguard;
+          expect(a.safeguard.status).toBe(m > 0 ? 'not-applied' : b >= 3 ? 'applied' : 'pending');
+        }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('each what-if is the assessment the level would get with that finding added', () => {
+    // The value each side stands for, written out by hand (ADC: the cut-off, and half of it).
+    const SIDES = {
+      pedicle: [
+        { sign: 'pedicle', value: 'preserved' },
+        { sign: 'pedicle', value: 'destroyed' },
+      ],
+      'paravertebral-soft-tissue': [
+        { sign: 'paravertebral-soft-tissue', value: false },
+        { sign: 'paravertebral-soft-tissue', value: true },
+      ],
+      'enhancement-pattern': [
+        { sign: 'enhancement-pattern', value: 'flocculent' },
+        { sign: 'enhancement-pattern', value: 'nodular' },
+      ],
+      diffusion: [
+        { sign: 'adc', value: 0.89 },
+        { sign: 'adc', value: 0.445 },
+      ],
+    } as const satisfies Record<string, readonly [Finding, Finding]>;
+    fc.assert(
+      fc.property(level, settings, (fs, s) => {
+        const cfg = { ...DEFAULT_ENGINE_SETTINGS, useDwi: s.useDwi };
+        const history = s.knownCancerHistory;
+        const a = assessLevel({ findings: fs, knownCancerHistory: history }, cfg);
+        for (const w of a.whatIf) {
+          const [benign, malignant] = SIDES[w.discriminator];
+          for (const [added, outcome] of [
+            [benign, w.ifBenign],
+            [malignant, w.ifMalignant],
+          ] as const) {
+            const real = assessLevel(
+              {
+                findings: [...fs.filter((f) => f.sign !== added.sign), added],
+                knownCancerHistory: history,
+              },
+              cfg,
+            );
+            expect(outcome).toEqual({
+              category: real.category,
+              probabilityMalignant: real.probabilityMalignant,
+            });
+          }
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 

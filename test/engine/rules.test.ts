@@ -82,6 +82,41 @@ describe('combining evidence (CLINICAL-SPEC section 3)', () => {
   });
 });
 
+describe('inclusive thresholds on the log-odds scale', () => {
+  it('a pre-test of exactly 0.90 with no findings reaches malignant-favoured by probability', () => {
+    const a = assessLevel(
+      { findings: [] },
+      { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: 0.9 },
+    );
+    // 1 / (1 + exp(-logit(0.9))) rounds to 0.8999999999999999: the log-odds comparison is not fooled.
+    expect(a.probabilityMalignant).toBeCloseTo(0.9, 12);
+    expect(a.probabilityCategory).toBe('malignant-favoured');
+    expect(a.category).toBe('indeterminate'); // no key discriminator known
+    expect(a.limitedBy).toEqual(['constellation-rule']);
+  });
+
+  it('a pre-test of exactly 0.10 with no findings reaches benign-favoured by probability', () => {
+    const a = assessLevel(
+      { findings: [] },
+      { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: 0.1 },
+    );
+    expect(a.probabilityCategory).toBe('benign-favoured');
+  });
+
+  it('the tolerance is tiny: a millionth short of a threshold is not reaching it', () => {
+    const below = assessLevel(
+      { findings: [] },
+      { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: 0.9 - 1e-6 },
+    );
+    expect(below.probabilityCategory).toBe('indeterminate');
+    const above = assessLevel(
+      { findings: [] },
+      { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: 0.1 + 1e-6 },
+    );
+    expect(above.probabilityCategory).toBe('indeterminate');
+  });
+});
+
 describe('constellation rule', () => {
   const strongMalignantNoKeys: Finding[] = [
     { sign: 'compression-degree', value: 'degree-1' },
@@ -117,6 +152,72 @@ describe('constellation rule', () => {
     const a = assessLevel({ findings: withDwi }, noDwi);
     expect(a.category).toBe('indeterminate');
     expect(a.missingKeyDiscriminators).toContain('diffusion');
+  });
+
+  it('ADC alone makes diffusion known: it can be the third key discriminator, DWI setting on or off', () => {
+    const findings: Finding[] = [
+      { sign: 'pedicle', value: 'destroyed' },
+      { sign: 'paravertebral-soft-tissue', value: true },
+      { sign: 'adc', value: 0.6 },
+      { sign: 'vertebral-vein', value: 'invaded' },
+    ];
+    for (const useDwi of [true, false]) {
+      const a = assessLevel({ findings }, { ...DEFAULT_ENGINE_SETTINGS, useDwi });
+      expect(a.constellation).toMatchObject({
+        known: ['pedicle', 'paravertebral-soft-tissue', 'diffusion'],
+        missing: ['enhancement-pattern'],
+        met: true,
+      });
+      expect(a.category).toBe('malignant-favoured');
+    }
+  });
+
+  it("a what-if's category obeys the constellation rule: one more key discriminator is not enough", () => {
+    // Only the pedicle is known; strong malignant signs besides.
+    const findings: Finding[] = [
+      { sign: 'pedicle', value: 'destroyed' },
+      { sign: 'compression-degree', value: 'degree-1' },
+      { sign: 'lesion-location', value: 'anterior-posterior-margin' },
+      { sign: 'ct-impression', value: 'malignant' },
+    ];
+    const a = assessLevel({ findings });
+    expect(a.constellation.known).toEqual(['pedicle']);
+    for (const w of a.whatIf) {
+      expect(w.ifMalignant.probabilityMalignant).toBeGreaterThan(0.99);
+      expect(w.ifMalignant.category).toBe('indeterminate');
+    }
+  });
+
+  it("a what-if's category obeys the G4 safeguard, applied or pending, and matches assessing it for real", () => {
+    const findings: Finding[] = [
+      { sign: 'lesion-extent', value: 'G4' },
+      { sign: 'pedicle', value: 'preserved' },
+      { sign: 'paravertebral-soft-tissue', value: false },
+      { sign: 'dwi-signal', value: 'low' },
+      { sign: 't1-low-signal', value: false },
+      { sign: 't2-low-signal', value: false },
+      { sign: 'ct-impression', value: 'malignant' },
+      { sign: 'vertebral-vein', value: 'invaded' },
+    ];
+    const a = assessLevel({ findings });
+    const enhancement = a.whatIf.find((w) => w.discriminator === 'enhancement-pattern');
+    // Flocculent makes three benign: the safeguard applies and holds the level.
+    expect(enhancement?.ifBenign.probabilityMalignant).toBeGreaterThan(0.9);
+    expect(enhancement?.ifBenign.category).toBe('indeterminate');
+    const real = assessLevel({
+      findings: [...findings, { sign: 'enhancement-pattern', value: 'flocculent' }],
+    });
+    expect(enhancement?.ifBenign).toEqual({
+      category: real.category,
+      probabilityMalignant: real.probabilityMalignant,
+    });
+    expect(enhancement?.ifMalignant.category).toBe('malignant-favoured');
+
+    // Pending in the what-if: without the pedicle, flocculent gives two benign and ADC unknown.
+    const noPedicle = assessLevel({ findings: without(findings, 'pedicle') });
+    const e2 = noPedicle.whatIf.find((w) => w.discriminator === 'enhancement-pattern');
+    expect(e2?.ifBenign.probabilityMalignant).toBeGreaterThan(0.9);
+    expect(e2?.ifBenign.category).toBe('indeterminate');
   });
 
   it('for each missing discriminator, the category either way', () => {
@@ -167,13 +268,91 @@ describe('G4 safeguard', () => {
     );
   });
 
-  it('does not apply with only two benign discriminators known', () => {
+  it('with only two benign discriminators known and none malignant it is pending, not applied', () => {
     const a = assessLevel({ findings: without(g4AllBenignDiscriminators, 'adc', 'pedicle') });
     expect(a.safeguard).toMatchObject({
-      status: 'not-applied',
+      status: 'pending',
       favoursBenign: 2,
+      favoursMalignant: 0,
       toObtain: ['pedicle', 'adc'],
     });
+    // Pending is not applied: the G4 finding keeps the LR of its row.
+    const g4 = a.evidence.find((e) => e.sign === 'lesion-extent');
+    expect(g4?.lr).toBeCloseTo(37 / 74 / (13 / 76), 12);
+    expect(g4?.neutralisedBySafeguard).toBeUndefined();
+  });
+
+  it('with two known benign and none malignant (pending) a G4 lesion is not called malignant-favoured', () => {
+    // The audit's case: pedicle preserved, no soft tissue, DWI low, T1/T2 not low, CT malignant;
+    // enhancement and ADC unknown. P(malignant) alone is above 0.998.
+    const findings: Finding[] = [
+      { sign: 'lesion-extent', value: 'G4' },
+      { sign: 'pedicle', value: 'preserved' },
+      { sign: 'paravertebral-soft-tissue', value: false },
+      { sign: 'dwi-signal', value: 'low' },
+      { sign: 't1-low-signal', value: false },
+      { sign: 't2-low-signal', value: false },
+      { sign: 'ct-impression', value: 'malignant' },
+    ];
+    const a = assessLevel({ findings });
+    expect(a.constellation.met).toBe(true);
+    expect(a.probabilityMalignant).toBeGreaterThan(0.998);
+    expect(a.probabilityCategory).toBe('malignant-favoured');
+    expect(a.category).toBe('indeterminate');
+    expect(a.limitedBy).toEqual(['g4-safeguard']);
+    expect(a.safeguard).toMatchObject({
+      status: 'pending',
+      toObtain: ['enhancement-pattern', 'adc'],
+    });
+    expect(a.evidence.find((e) => e.sign === 'lesion-extent')?.lr).toBeCloseTo(2.923, 3);
+
+    // Once a discriminator favours malignancy the hold lifts; once three favour benign it applies.
+    const nodular = assessLevel({
+      findings: [...findings, { sign: 'enhancement-pattern', value: 'nodular' }],
+    });
+    expect(nodular.safeguard.status).toBe('not-applied');
+    expect(nodular.category).toBe('malignant-favoured');
+    const flocculent = assessLevel({
+      findings: [...findings, { sign: 'enhancement-pattern', value: 'flocculent' }],
+    });
+    expect(flocculent.safeguard.status).toBe('applied');
+    expect(flocculent.category).not.toBe('malignant-favoured');
+  });
+
+  it('the neutralised G4 LR is not multiplied in: P = pre-test odds x the LRs shown, G4 at 1', () => {
+    const a = assessLevel({ findings: g4AllBenignDiscriminators });
+    expect(a.safeguard.status).toBe('applied');
+    expect(a.evidence.find((e) => e.sign === 'lesion-extent')?.lr).toBe(1);
+    const shown = a.evidence.reduce((acc, e) => acc * e.lr, 1);
+    expect(odds(a.probabilityMalignant)).toBeCloseTo(odds(74 / 150) * shown, 9);
+  });
+
+  it('never holds back a benign-favoured level, applied or pending', () => {
+    const benignSide: Finding[] = [
+      { sign: 'dwi-signal', value: 'high' },
+      { sign: 'ct-impression', value: 'benign' },
+      { sign: 'compression-degree', value: 'degree-2' },
+    ];
+    const applied = assessLevel({
+      findings: [
+        ...without(g4AllBenignDiscriminators, 'compression-degree', 'ct-impression'),
+        ...benignSide,
+      ],
+    });
+    expect(applied.safeguard.status).toBe('applied');
+    expect(applied.category).toBe('benign-favoured');
+    expect(applied.limitedBy).toEqual([]);
+    const pending = assessLevel({
+      findings: [
+        { sign: 'lesion-extent', value: 'G4' },
+        { sign: 'pedicle', value: 'preserved' },
+        { sign: 'paravertebral-soft-tissue', value: false },
+        ...benignSide,
+      ],
+    });
+    expect(pending.safeguard.status).toBe('pending');
+    expect(pending.category).toBe('benign-favoured');
+    expect(pending.limitedBy).toEqual([]);
   });
 
   it('ADC below the cut-off favours malignancy; DWI does not stand in for ADC', () => {
@@ -220,6 +399,64 @@ describe('evidence rules', () => {
       ],
     });
     expect(withAdc.evidence.map((e) => e.sign)).toEqual(['adc']);
+  });
+
+  // CLINICAL-SPEC section 2, written out by hand: each of the eleven MRI signs, and ADC.
+  const MRI_SIGN_EXAMPLES: readonly Finding[] = [
+    { sign: 'compression-degree', value: 'degree-2' },
+    { sign: 'lesion-extent', value: 'G2' },
+    { sign: 'lesion-location', value: 'endplate-adjacent' },
+    { sign: 'vertebral-contour', value: 'outward-bulging' },
+    { sign: 'paravertebral-soft-tissue', value: false },
+    { sign: 'vertebral-vein', value: 'not-visible' },
+    { sign: 'pedicle', value: 'preserved' },
+    { sign: 'enhancement-pattern', value: 'nodular' },
+    { sign: 'dwi-signal', value: 'high' },
+    { sign: 't1-low-signal', value: true },
+    { sign: 't2-low-signal', value: false },
+    { sign: 'adc', value: 1.1 },
+  ];
+  it.each(MRI_SIGN_EXAMPLES.map((f) => [f.sign, f] as const))(
+    '%s on its own supersedes the MRI impression',
+    (_sign, f) => {
+      const a = assessLevel({ findings: [{ sign: 'mri-impression', value: 'malignant' }, f] });
+      expect(a.evidence.map((e) => e.sign)).toEqual([f.sign]);
+      expect(a.setAside).toEqual([
+        expect.objectContaining({ sign: 'mri-impression', reason: 'mri-impression-superseded' }),
+      ]);
+      const expected = odds(74 / 150) * (a.evidence[0]?.lr ?? Number.NaN);
+      expect(odds(a.probabilityMalignant)).toBeCloseTo(expected, 9);
+    },
+  );
+
+  it('a DWI signal dropped by the setting carries no weight, so the MRI impression counts', () => {
+    const a = assessLevel(
+      {
+        findings: [
+          { sign: 'mri-impression', value: 'malignant' },
+          { sign: 'dwi-signal', value: 'low' },
+        ],
+      },
+      { ...DEFAULT_ENGINE_SETTINGS, useDwi: false },
+    );
+    expect(a.evidence.map((e) => e.sign)).toEqual(['mri-impression']);
+    expect(a.setAside).toEqual([
+      expect.objectContaining({ sign: 'dwi-signal', reason: 'dwi-disabled' }),
+    ]);
+    // (69/74) / (6/76) = 11.81
+    expect(odds(a.probabilityMalignant)).toBeCloseTo(odds(74 / 150) * (69 / 74 / (6 / 76)), 9);
+    // Another MRI sign beside the dropped DWI still supersedes it.
+    const withT2 = assessLevel(
+      {
+        findings: [
+          { sign: 'mri-impression', value: 'malignant' },
+          { sign: 'dwi-signal', value: 'low' },
+          { sign: 't2-low-signal', value: true },
+        ],
+      },
+      { ...DEFAULT_ENGINE_SETTINGS, useDwi: false },
+    );
+    expect(withT2.evidence.map((e) => e.sign)).toEqual(['t2-low-signal']);
   });
 
   it('ct-impression always counts, beside MRI signs', () => {
@@ -321,6 +558,22 @@ describe('evidence rules', () => {
 });
 
 describe('settings', () => {
+  it('defaults: pre-test 74/150 (0.67 with cancer history), thresholds 0.90/0.10, DWI on, ADC 0.89', () => {
+    expect(DEFAULT_ENGINE_SETTINGS).toEqual({
+      pretestProbability: 74 / 150,
+      cancerHistoryPretestProbability: 0.67,
+      malignantThreshold: 0.9,
+      benignThreshold: 0.1,
+      useDwi: true,
+      adc: expect.objectContaining({
+        cutoff: 0.89,
+        sensitivity: 0.857,
+        specificity: 0.906,
+        source: 'wonglaksanapimon2012',
+      }),
+    });
+  });
+
   it('defaults are valid; every bad key is reported', () => {
     expect(settingsErrors(DEFAULT_ENGINE_SETTINGS)).toEqual([]);
     const bad = {

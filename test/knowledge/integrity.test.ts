@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   COHORT,
+  DEFAULT_ADC_RULE,
+  SOURCES,
   KNOWLEDGE_BASE_VERSION,
   SIGN_TABLES,
   knowledgeErrors,
@@ -73,5 +75,15 @@ describe('knowledge base integrity (CLINICAL-SPEC section 2)', () => {
     expect(contentHash(canonicalJson({ a: 1, b: 2 }))).toBe(
       contentHash(canonicalJson({ b: 2, a: 1 })),
     );
+  });
+});
+
+describe('the default ADC rule and its source (CLINICAL-SPEC section 5)', () => {
+  it('sensitivity and specificity are the abstract counts 6/7 and 29/32, and the source says how few', () => {
+    expect(DEFAULT_ADC_RULE.sensitivity).toBeCloseTo(6 / 7, 3);
+    expect(DEFAULT_ADC_RULE.specificity).toBeCloseTo(29 / 32, 3);
+    const source = SOURCES[DEFAULT_ADC_RULE.source as keyof typeof SOURCES];
+    expect(source.external).toBe(true);
+    expect('note' in source ? source.note : '').toMatch(/39 fractures of which 7 malignant/);
   });
 });
