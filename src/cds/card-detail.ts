@@ -13,8 +13,8 @@ import {
   type SetAsideItem,
   type Finding,
 } from '../engine/index.js';
-import { SOURCES, type Source } from '../knowledge/index.js';
-import { JAESCHKE_1994, lrStrength } from '../knowledge/lr-strength.js';
+import { LR_STRENGTH_BANDS, lrStrength, SOURCES, type Source } from '../knowledge/index.js';
+
 import {
   categoryLabel,
   formatAdc,
@@ -61,6 +61,18 @@ const SET_ASIDE_TEXT: Readonly<Record<SetAsideItem['reason'], string>> = {
   'duplicate-sign': 'not weighed: the same sign was given twice',
   'invalid-finding': 'not weighed: not a sign or value of the input contract',
 };
+
+/** The LR strength bands in words, from the knowledge base (each band: towards malignancy, benign). */
+const LR_STRENGTH_LEGEND = (() => {
+  const bands = [...LR_STRENGTH_BANDS].reverse();
+  const parts = bands.map((b, i) => {
+    const upper = bands[i + 1]?.above;
+    const m = upper === undefined ? `>${b.above}` : `${b.above}-${upper}`;
+    const benign = upper === undefined ? `<${1 / b.above}` : `${1 / upper}-${1 / b.above}`;
+    return `${b.strength} ${m} (${benign})`;
+  });
+  return `_Strength of each LR as in ${SOURCES.jaeschke1994.label}: ${parts.join(', ')}._`;
+})();
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
@@ -111,7 +123,7 @@ function evidenceTable(a: Assessment, t: Thresholds): string[] {
     '| Sign | Value | Points to | LR | Source |',
     '|---|---|---|---|---|',
     ...rows,
-    `_Strength of each LR as in ${JAESCHKE_1994.label}: marginal 0.5-2, small 2-5 (0.2-0.5), moderate 5-10 (0.1-0.2), large >10 (<0.1)._`,
+    LR_STRENGTH_LEGEND,
   ];
 }
 
@@ -123,7 +135,9 @@ function safeguardSection(a: Assessment): string[] {
   const head =
     s.status === 'applied'
       ? `**Applied.** Lesion extent is G4, but ${benign} and none favours malignancy: the G4 finding carries no weight (LR 1) and this level is not called malignant-favoured.`
-      : `**Not applied.** Lesion extent is G4; ${benign} and ${malignant} (the safeguard needs at least 3 favouring benign and none favouring malignancy).`;
+      : s.status === 'pending'
+        ? `**Pending.** Lesion extent is G4; ${benign} and none favours malignancy. The safeguard could still apply (it needs at least 3 favouring benign and none favouring malignancy), so the G4 finding keeps its weight, but this level is not called malignant-favoured until the unknown discriminators are known.`
+        : `**Not applied.** Lesion extent is G4; ${benign} and ${malignant} (the safeguard needs at least 3 favouring benign and none favouring malignancy).`;
   const lines = s.discriminators.map(
     (d) =>
       `- ${SAFEGUARD_LABEL[d.discriminator]}: ${d.state === 'unknown' ? 'unknown' : d.state === 'favours-benign' ? 'yes (favours benign)' : 'no (favours malignancy)'}`,
@@ -179,8 +193,8 @@ function setAsideSection(a: Assessment, t: Thresholds): string[] {
 function adcSection(a: Assessment, t: Thresholds): string[] {
   const rule = a.adcRule;
   const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; protocol: ${cell(rule.protocol)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
-  const caveat =
-    'The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.';
+  const note = (SOURCES as Readonly<Record<string, Source>>)[rule.sourceId]?.note;
+  const caveat = `The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.${note ? ` ${cell(note)}` : ''}`;
   if (a.adc === undefined) {
     return ['#### ADC', `- Not recorded. Cut-off in use: ${cutoff}. ${caveat}`];
   }

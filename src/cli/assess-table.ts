@@ -11,6 +11,7 @@ import { textTable } from './text-table.js';
 const SAFEGUARD_TEXT: Readonly<Record<SafeguardVerdict['status'], string>> = {
   'not-applicable': 'not applicable',
   applied: 'applied',
+  pending: 'pending',
   'not-applied': 'not applied',
 };
 

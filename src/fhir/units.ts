@@ -7,7 +7,7 @@
  */
 import ucum from '@lhncbc/ucum-lhc';
 import { COMPRESSION_DEGREE_BOUNDS } from '../knowledge/index.js';
-import { FREE_WATER_DIFFUSIVITY_37C, HOLZ_2000 } from '../knowledge/adc-plausibility.js';
+import { FREE_WATER_DIFFUSIVITY_37C, SOURCES } from '../knowledge/index.js';
 import { UCUM } from './profile-contract.js';
 
 /** The unit the engine reads ADC in. */
@@ -128,7 +128,7 @@ export function adcFromQuantity(
     return {
       ok: false,
       reason: 'wrong-value',
-      detail: `${given} is above the diffusivity of free water at 37 °C (${ADC_MAXIMUM} x10^-3 mm2/s, ${HOLZ_2000.label}), which no tissue exceeds: check the unit`,
+      detail: `${given} is above the diffusivity of free water at 37 °C (${ADC_MAXIMUM} x10^-3 mm2/s, ${SOURCES.holz2000.label}), which no tissue exceeds: check the unit`,
     };
   }
   if (bounds.minimum !== undefined && value < bounds.minimum) {

@@ -15,18 +15,6 @@
  * Lower bound: no published physical source gives one (restricted diffusion can be very low), so
  * it is a setting with no default (ExtractionOptions.adcMinimum); without it only "ADC > 0" holds.
  */
-import type { Source } from './sources.js';
-
-export const HOLZ_2000 = {
-  id: 'holz2000',
-  label: 'Holz et al., Phys Chem Chem Phys 2000',
-  citation:
-    'Holz M, Heil SR, Sacco A. Temperature-dependent self-diffusion coefficients of water and six selected molecular liquids for calibration in accurate 1H NMR PFG measurements. Phys Chem Chem Phys. 2000;2(20):4740-4742.',
-  doi: '10.1039/B005319H',
-  url: 'https://doi.org/10.1039/B005319H',
-  external: true,
-  note: 'Physics, not a clinical study: the self-diffusion coefficient of pure water, an upper bound for any tissue ADC.',
-} as const satisfies Source;
 
 /** The Speedy-Angell fit of Holz et al. 2000 for water, as the paper gives it (SI units). */
 export const WATER_SELF_DIFFUSION_FIT = {

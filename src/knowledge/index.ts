@@ -21,8 +21,12 @@ import {
 } from './sign-counts.js';
 import { BOOLEAN_SIGNS, CODED_SIGN_VALUES, QUANTITY_SIGNS } from './signs.js';
 import { SOURCES } from './sources.js';
+import { FREE_WATER_DIFFUSIVITY_37C, WATER_SELF_DIFFUSION_FIT } from './adc-plausibility.js';
+import { LR_STRENGTH_BANDS } from './lr-strength.js';
 
 export * from './adc.js';
+export * from './adc-plausibility.js';
+export * from './lr-strength.js';
 export * from './decision.js';
 export * from './sign-counts.js';
 export * from './signs.js';
@@ -55,6 +59,9 @@ export const KNOWLEDGE_CONTENT = {
   MIN_KEY_DISCRIMINATORS_KNOWN,
   G4_SAFEGUARD_MIN_BENIGN,
   DISPLAYED_PROBABILITY_BOUNDS,
+  WATER_SELF_DIFFUSION_FIT,
+  FREE_WATER_DIFFUSIVITY_37C,
+  LR_STRENGTH_BANDS,
   SOURCES,
 } as const;
 

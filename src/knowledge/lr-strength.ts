@@ -4,16 +4,6 @@
  * to the primary paper): LR > 10 or < 0.1 large, 5-10 or 0.1-0.2 moderate, 2-5 or 0.2-0.5 small,
  * 0.5-2 marginal ("rarely important").
  */
-import type { Source } from './sources.js';
-
-export const JAESCHKE_1994: Source = Object.freeze({
-  id: 'jaeschke1994',
-  label: "Jaeschke et al., JAMA 1994 (Users' Guides)",
-  citation:
-    "Jaeschke R, Guyatt GH, Sackett DL. Users' guides to the medical literature. III. How to use an article about a diagnostic test. B. What are the results and will they help me in caring for my patients? JAMA. 1994;271(9):703-707.",
-  pmid: '8309035',
-  external: true,
-});
 
 export type LrStrength = 'large' | 'moderate' | 'small' | 'marginal';
 

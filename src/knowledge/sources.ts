@@ -92,6 +92,24 @@ export const SOURCES = {
     external: true,
     note: 'Not peer reviewed; mentioned for sites that set their own pre-test probability, never a default.',
   },
+  holz2000: {
+    id: 'holz2000',
+    label: 'Holz et al., Phys Chem Chem Phys 2000',
+    citation:
+      'Holz M, Heil SR, Sacco A. Temperature-dependent self-diffusion coefficients of water and six selected molecular liquids for calibration in accurate 1H NMR PFG measurements. Phys Chem Chem Phys. 2000;2(20):4740-4742.',
+    doi: '10.1039/B005319H',
+    url: 'https://doi.org/10.1039/B005319H',
+    external: true,
+    note: 'Physics, not a clinical study: the self-diffusion coefficient of pure water, an upper bound for any tissue ADC.',
+  },
+  jaeschke1994: {
+    id: 'jaeschke1994',
+    label: "Jaeschke et al., JAMA 1994 (Users' Guides)",
+    citation:
+      "Jaeschke R, Guyatt GH, Sackett DL. Users' guides to the medical literature. III. How to use an article about a diagnostic test. B. What are the results and will they help me in caring for my patients? JAMA. 1994;271(9):703-707.",
+    pmid: '8309035',
+    external: true,
+  },
   clinicalSpec: {
     id: 'clinicalSpec',
     label: 'vcf-cds clinical specification',

@@ -194,3 +194,23 @@ describe('detail', () => {
     );
   });
 });
+
+describe('G4 safeguard pending', () => {
+  it('says the safeguard is pending and asks for what is missing before a G4 lesion is called malignant', () => {
+    const findings: Finding[] = [
+      { sign: 'lesion-extent', value: 'G4' },
+      { sign: 'pedicle', value: 'preserved' },
+      { sign: 'paravertebral-soft-tissue', value: false },
+      { sign: 'dwi-signal', value: 'low' },
+      { sign: 't1-low-signal', value: false },
+      { sign: 't2-low-signal', value: false },
+      { sign: 'ct-impression', value: 'malignant' },
+    ];
+    const card = renderCard(report(findings), patient, ctx);
+    expect(card.extension['vcf-cds-assessment'].category).not.toBe('malignant-favoured');
+    expect(card.extension['vcf-cds-assessment'].safeguardApplied).toBe(false);
+    expect(card.summary).toMatch(/indeterminate \(G4 safeguard\)/);
+    expect(card.detail).toContain('**Pending.** Lesion extent is G4');
+    expect(card.detail).toContain('Before a G4 lesion is called malignant, obtain:');
+  });
+});

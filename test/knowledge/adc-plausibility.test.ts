@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   FREE_WATER_DIFFUSIVITY_37C,
-  HOLZ_2000,
+  SOURCES,
   WATER_SELF_DIFFUSION_FIT,
-} from '../../src/knowledge/adc-plausibility.js';
+} from '../../src/knowledge/index.js';
 import { ADC_MAXIMUM } from '../../src/fhir/units.js';
 
 /** D(T) of the fit, in 10^-3 mm2/s (1e-9 m2/s). */
@@ -28,7 +28,7 @@ describe('free water at 37 °C', () => {
 
   it('is the bound the FHIR layer applies, with its source', () => {
     expect(ADC_MAXIMUM).toBe(FREE_WATER_DIFFUSIVITY_37C.value);
-    expect(FREE_WATER_DIFFUSIVITY_37C.source).toBe(HOLZ_2000.id);
-    expect(HOLZ_2000).toMatchObject({ doi: '10.1039/B005319H', external: true });
+    expect(FREE_WATER_DIFFUSIVITY_37C.source).toBe(SOURCES.holz2000.id);
+    expect(SOURCES.holz2000).toMatchObject({ doi: '10.1039/B005319H', external: true });
   });
 });
