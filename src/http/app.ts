@@ -10,11 +10,12 @@ import express, {
 } from 'express';
 import type { Logger } from 'pino';
 import { discoveryDocument, findService } from '../cds/services.js';
-import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
+import { handleHookRequest, type AuditDraft, type HookDeps } from '../cds/handle-hook.js';
 import { parseFeedback } from '../cds/feedback.js';
 import { handleAssessBundle } from '../cds/risk-assessment.js';
 import { cdsError, errorResponse, isCdsError, type CdsError } from '../cds/outcome.js';
-import type { Store } from '../store/types.js';
+import { StoreError, type Store } from '../store/types.js';
+import type { ClientIdentity } from './client-auth.js';
 import { corsMiddleware } from './cors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { playgroundRouter } from './playground.js';
@@ -65,6 +66,41 @@ const requireJson: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/**
+ * Commits the audit record of an assessment before its answer is sent (house rule: audit records
+ * are durable). A store that cannot take it gets the assessment withheld: decision support without
+ * its audit record is not given. False when the 503 has been sent.
+ */
+async function commitAudit(deps: AppDeps, res: Response, draft: AuditDraft): Promise<boolean> {
+  const client = res.locals['client'] as ClientIdentity | undefined;
+  try {
+    await deps.store.saveAudit({
+      id: deps.hook.newId(),
+      time: deps.hook.now().toISOString(),
+      ...draft,
+      inputs: [...draft.inputs],
+      outputs: [...draft.outputs],
+      ...(client?.iss ? { clientId: client.iss } : {}),
+    });
+    return true;
+  } catch (error) {
+    // Not a store failure: a bug, answered 500 by the error handler.
+    if (!(error instanceof StoreError)) throw error;
+    deps.logger.error(
+      { err: error.code, driverCode: error.driverCode, hookInstance: draft.hookInstance },
+      'audit record not stored; assessment withheld (503)',
+    );
+    sendError(
+      res,
+      cdsError(
+        'store-unavailable',
+        'The audit record of this assessment could not be stored, so no decision support is given; retry.',
+      ),
+    );
+    return false;
+  }
+}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -118,28 +154,12 @@ export function createApp(deps: AppDeps): express.Express {
         res.status(result.status).json(result.body);
         return;
       }
+      if (!(await commitAudit(deps, res, result.audit))) return;
       deps.metrics.countAssessments(
         result.audit.serviceId,
         result.audit.outputs.map((o) => o.category),
       );
       res.json(result.body);
-      // The audit write is off the response path; a failure is logged, never lost silently.
-      const client = res.locals['client'] as { iss?: string } | undefined;
-      deps.store
-        .saveAudit({
-          id: deps.hook.newId(),
-          time: deps.hook.now().toISOString(),
-          ...result.audit,
-          inputs: [...result.audit.inputs],
-          outputs: [...result.audit.outputs],
-          ...(client?.iss ? { clientId: client.iss } : {}),
-        })
-        .catch((error: unknown) => {
-          deps.logger.error(
-            { err: errorCode(error), hookInstance: result.audit.hookInstance },
-            'audit record not stored',
-          );
-        });
       return;
     },
   );
