@@ -38,9 +38,13 @@ export interface AppDeps {
   readonly playground: boolean;
 }
 
-function sendError(res: Response, error: CdsError): void {
+/** `fhir`: a FHIR endpoint's error (/api/assess), sent as application/fhir+json. */
+function sendError(res: Response, error: CdsError, fhir = false): void {
   const { status, body } = errorResponse(error);
-  res.status(status).type('application/json').json(body);
+  res
+    .status(status)
+    .type(fhir ? 'application/fhir+json' : 'application/json')
+    .json(body);
 }
 
 /** After parsing: a body nested deeper than any FHIR content is refused before anything walks it. */
@@ -72,7 +76,12 @@ const requireJson: RequestHandler = (req, res, next) => {
  * are durable). A store that cannot take it gets the assessment withheld: decision support without
  * its audit record is not given. False when the 503 has been sent.
  */
-async function commitAudit(deps: AppDeps, res: Response, draft: AuditDraft): Promise<boolean> {
+async function commitAudit(
+  deps: AppDeps,
+  res: Response,
+  draft: AuditDraft,
+  fhir = false,
+): Promise<boolean> {
   const client = res.locals['client'] as ClientIdentity | undefined;
   try {
     await deps.store.saveAudit({
@@ -97,6 +106,7 @@ async function commitAudit(deps: AppDeps, res: Response, draft: AuditDraft): Pro
         'store-unavailable',
         'The audit record of this assessment could not be stored, so no decision support is given; retry.',
       ),
+      fhir,
     );
     return false;
   }
@@ -215,9 +225,10 @@ export function createApp(deps: AppDeps): express.Express {
     requireJson,
     json,
     limitDepth,
-    (req, res) => {
+    async (req, res) => {
       const patient = typeof req.query['patient'] === 'string' ? req.query['patient'] : undefined;
       const result = handleAssessBundle(req.body, patient, deps.hook, true);
+      if ('audit' in result && !(await commitAudit(deps, res, result.audit, true))) return;
       res.status(result.status).type('application/fhir+json').json(result.body);
       return;
     },

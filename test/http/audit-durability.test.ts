@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError, type Store } from '../../src/store/types.js';
+import { loadExampleBundle } from '../profiles/load.js';
 import { examplePatientView } from '../support/hook-requests.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
@@ -100,6 +101,20 @@ describe('the audit record is committed before the answer', () => {
       );
     },
   );
+
+  it('/api/assess too: 503 as application/fhir+json, no RiskAssessment', async () => {
+    svc = await serviceWithAuditFailing(
+      () => new StoreError('STORE_FULL', 'saving an audit record'),
+    );
+    const res = await request(svc.app)
+      .post('/api/assess')
+      .set('content-type', 'application/fhir+json')
+      .send(JSON.stringify(loadExampleBundle('malignant')))
+      .expect(503);
+    expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.text).not.toMatch(/RiskAssessment/);
+  });
 
   it('a real store, closed: 503 (STORE_CLOSED)', async () => {
     svc = await startTestService();
