@@ -6,7 +6,7 @@ import { loadConfig } from './config/index.js';
 import { knowledgeErrors } from './knowledge/index.js';
 import { createLogger } from './http/logger.js';
 import { createService } from './service.js';
-import { openStore } from './store/index.js';
+import { openStore, resolveAuditIdKey } from './store/index.js';
 
 async function main(): Promise<void> {
   const { config, errors } = loadConfig(process.env);
@@ -26,11 +26,13 @@ async function main(): Promise<void> {
 
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.store, logger);
+  const auditIdKey = await resolveAuditIdKey(config, logger);
   const { app } = createService(config, {
     store,
     logger,
     now: () => new Date(),
     newId: randomUUID,
+    auditIdKey,
     defaultMetrics: true,
   });
 

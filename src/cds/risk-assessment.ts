@@ -125,13 +125,18 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
 /** The service id the audit records for this endpoint, which answers no CDS Hooks hook. */
 export const ASSESS_SERVICE_ID = 'api-assess';
 
-function auditDraft(assessed: PatientAssessment, patientId: string, instance: string): AuditDraft {
+function auditDraft(
+  assessed: PatientAssessment,
+  patientId: string,
+  instance: string,
+  deps: Pick<HookDeps, 'auditIdKey'>,
+): AuditDraft {
   const first = assessed.reports[0]?.assessment;
   return {
     serviceId: ASSESS_SERVICE_ID,
     hook: 'none',
     hookInstance: instance,
-    patientIdHash: hashPatientId(patientId),
+    patientIdHash: hashPatientId(patientId, deps.auditIdKey),
     inputs: assessed.inputs,
     outputs: assessed.reports.map((r) => ({
       level: r.level,
@@ -155,7 +160,7 @@ export type AssessResult =
 export function handleAssessBundle(
   body: unknown,
   patientParam: string | undefined,
-  deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId'>,
+  deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId' | 'auditIdKey'>,
   bodyParsed = false,
 ): AssessResult {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
@@ -185,6 +190,6 @@ export function handleAssessBundle(
       // FHIR forbids empty arrays: no levels, no entry.
       ...(entry.length > 0 ? { entry } : {}),
     },
-    audit: auditDraft(assessed, patientId, instance),
+    audit: auditDraft(assessed, patientId, instance, deps),
   };
 }

@@ -3,6 +3,7 @@
  * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
  */
 import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
+import { parseAuditIdKey } from '../store/audit-id-key.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 import { envReader, isPositiveInteger, type Env } from './env-reader.js';
 
@@ -19,6 +20,11 @@ export interface Config extends ClinicalSettings {
     readonly trustProxy: boolean;
   };
   readonly store: { readonly dataDir: string } | { readonly postgresUrl: string };
+  /**
+   * AUDIT_ID_KEY decoded: the secret of the audit's patient id hash. Unset with SQLite: a key kept
+   * in DATA_DIR is used (src/store/audit-id-key.ts); required with PostgreSQL.
+   */
+  readonly auditIdKey: Uint8Array | undefined;
   /** CDS client authentication (README "Security"): the trusted issuers, parsed and checked. */
   readonly auth: { readonly enabled: boolean; readonly issuers: readonly TrustedIssuer[] };
   readonly logLevel: string;
@@ -75,6 +81,19 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
     read.errors.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
 
+  const auditIdKeyText = read.text('AUDIT_ID_KEY');
+  let auditIdKey: Uint8Array | undefined;
+  if (auditIdKeyText !== undefined) {
+    const parsed = parseAuditIdKey(auditIdKeyText);
+    // The value is a secret: never echoed in the error.
+    if (Buffer.isBuffer(parsed)) auditIdKey = parsed;
+    else read.errors.push(`AUDIT_ID_KEY: ${parsed.error}`);
+  } else if (postgresUrl !== undefined) {
+    read.errors.push(
+      'AUDIT_ID_KEY is required with DATABASE_URL: every replica must hash patient ids with the same secret key (e.g. openssl rand -base64 32, from your secret store)',
+    );
+  }
+
   const config: Config = {
     ...clinical.settings,
     port: read.num(
@@ -107,6 +126,7 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
     },
     store:
       postgresUrl !== undefined ? { postgresUrl } : { dataDir: read.text('DATA_DIR') ?? './data' },
+    auditIdKey,
     auth: authSettings(read, publicBaseUrl),
     logLevel,
     playground: read.bool('PLAYGROUND', true),

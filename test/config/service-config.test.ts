@@ -14,6 +14,8 @@ const SANDBOX_ISSUERS = JSON.stringify([
   },
 ]);
 
+const KEY = Buffer.alloc(32, 9).toString('base64');
+
 describe('loadConfig', () => {
   it('no environment: valid embedded defaults (port 3000, SQLite under ./data, auth off, published clinical defaults)', () => {
     const { config, errors } = loadConfig({});
@@ -26,7 +28,11 @@ describe('loadConfig', () => {
   });
 
   it('PORT overrides; DATABASE_URL selects PostgreSQL', () => {
-    const { config } = loadConfig({ PORT: '8081', DATABASE_URL: 'postgres://u@db/vcf' });
+    const { config } = loadConfig({
+      PORT: '8081',
+      DATABASE_URL: 'postgres://u@db/vcf',
+      AUDIT_ID_KEY: KEY,
+    });
     expect(config.port).toBe(8081);
     expect(config.store).toEqual({ postgresUrl: 'postgres://u@db/vcf' });
   });
@@ -117,5 +123,25 @@ describe('loadConfig', () => {
 
   it('client auth off: the issuer list is not read', () => {
     expect(loadConfig({ CDS_CLIENT_ISSUERS: 'nonsense' }).errors).toEqual([]);
+  });
+
+  it('AUDIT_ID_KEY: unset with SQLite (a key kept in DATA_DIR), decoded when set', () => {
+    expect(loadConfig({}).config.auditIdKey).toBeUndefined();
+    const { config, errors } = loadConfig({ AUDIT_ID_KEY: KEY });
+    expect(errors).toEqual([]);
+    expect(Buffer.from(config.auditIdKey!).equals(Buffer.alloc(32, 9))).toBe(true);
+  });
+
+  it('AUDIT_ID_KEY is required with DATABASE_URL (replicas must agree), and named', () => {
+    const { errors } = loadConfig({ DATABASE_URL: 'postgres://u@db/vcf' });
+    expect(errors).toEqual([expect.stringMatching(/^AUDIT_ID_KEY is required with DATABASE_URL/)]);
+  });
+
+  it('a short or malformed AUDIT_ID_KEY is refused without echoing the secret', () => {
+    for (const value of ['too-short-secret-value', Buffer.alloc(16).toString('hex')]) {
+      const { errors } = loadConfig({ AUDIT_ID_KEY: value });
+      expect(errors.join()).toMatch(/^AUDIT_ID_KEY: /);
+      expect(errors.join()).not.toContain(value);
+    }
   });
 });
