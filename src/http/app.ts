@@ -9,7 +9,7 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { discoveryDocument, findService } from '../cds/services.js';
+import { discoveryDocument } from '../cds/services.js';
 import { handleHookRequest, type AuditDraft, type HookDeps } from '../cds/handle-hook.js';
 import { parseFeedback } from '../cds/feedback.js';
 import { handleAssessBundle } from '../cds/risk-assessment.js';
@@ -157,7 +157,6 @@ export function createApp(deps: AppDeps): express.Express {
     limitDepth,
     async (req, res) => {
       const id = String(req.params['id']);
-      res.locals['serviceId'] = findService(id)?.id ?? 'unknown';
       // The body is JSON.parse output and limitDepth has checked its nesting.
       const result = await handleHookRequest(id, req.body, deps.hook, true);
       if (result.status !== 200 || !('audit' in result)) {
