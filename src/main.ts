@@ -18,11 +18,6 @@ async function main(): Promise<void> {
     console.error('vcf-cds: refusing to start; see README "Settings".');
     process.exit(1);
   }
-  // fhir-kit-client logs request headers (the bearer token) when its debug channel is on.
-  if (/fhir-kit-client|\*/.test(process.env['DEBUG'] ?? '')) {
-    console.error('vcf-cds: DEBUG would log FHIR access tokens through fhir-kit-client; unset it.');
-    process.exit(1);
-  }
 
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.store, logger);

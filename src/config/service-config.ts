@@ -3,6 +3,7 @@
  * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
  */
 import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
+import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../cds/fhir-server.js';
 import { parseAuditIdKey } from '../store/audit-id-key.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 import { envReader, isPositiveInteger, type Env } from './env-reader.js';
@@ -12,7 +13,14 @@ export interface Config extends ClinicalSettings {
   readonly host: string | undefined;
   /** Public URL of this service, e.g. https://cds.example.org (the JWT `aud`). */
   readonly publicBaseUrl: string | undefined;
-  readonly fhir: { readonly timeoutMs: number; readonly maxPages: number };
+  readonly fhir: {
+    readonly timeoutMs: number;
+    readonly maxPages: number;
+    /** Most bytes read from a client's FHIR server for one query, all its pages together. */
+    readonly maxResponseBytes: number;
+    /** FHIR_SERVER_ALLOWLIST as origins; undefined: any fhirServer (sandboxes, local use). */
+    readonly allowedOrigins: readonly string[] | undefined;
+  };
   readonly http: {
     readonly bodyLimit: string;
     readonly corsOrigins: readonly string[] | '*';
@@ -54,6 +62,44 @@ function authSettings(read: ReturnType<typeof envReader>, publicBaseUrl: string 
     read.errors.push('CDS_CLIENT_AUTH is on but PUBLIC_BASE_URL is not set (the JWT audience)');
   }
   return { enabled, issuers };
+}
+
+/**
+ * FHIR_SERVER_ALLOWLIST: comma-separated origins (scheme, host, port; no path), each normalised as
+ * URL.origin gives it, so "https://EHR.example:443" matches a fhirServer "https://ehr.example/r4".
+ */
+function allowedOrigins(read: ReturnType<typeof envReader>): readonly string[] | undefined {
+  const raw = read.text('FHIR_SERVER_ALLOWLIST');
+  if (raw === undefined) return undefined;
+  const origins: string[] = [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const item of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      !/^https?:$/.test(url.protocol) ||
+      (url.pathname !== '/' && url.pathname !== '') ||
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.username !== ''
+    ) {
+      read.errors.push(
+        `FHIR_SERVER_ALLOWLIST: ${JSON.stringify(item)} is not an origin (e.g. https://ehr.example.org:8443)`,
+      );
+    } else origins.push(url.origin);
+  }
+  if (items.length === 0) {
+    read.errors.push('FHIR_SERVER_ALLOWLIST is set but names no origin');
+  }
+  return origins;
 }
 
 /** Reads the environment; `errors` names every problem (start-up stops on any). */
@@ -112,6 +158,13 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
         `${POSITIVE_INTEGER} (milliseconds)`,
       ),
       maxPages: read.num('FHIR_MAX_PAGES', 20, isPositiveInteger, POSITIVE_INTEGER),
+      maxResponseBytes: read.num(
+        'FHIR_MAX_RESPONSE_BYTES',
+        FHIR_MAX_RESPONSE_BYTES_DEFAULT,
+        isPositiveInteger,
+        `${POSITIVE_INTEGER} (bytes)`,
+      ),
+      allowedOrigins: allowedOrigins(read),
     },
     http: {
       bodyLimit,

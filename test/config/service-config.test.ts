@@ -144,4 +144,31 @@ describe('loadConfig', () => {
       expect(errors.join()).not.toContain(value);
     }
   });
+
+  it('FHIR_MAX_RESPONSE_BYTES: 5 MiB by default (as BODY_LIMIT), a positive integer when set', () => {
+    expect(loadConfig({}).config.fhir.maxResponseBytes).toBe(5 * 1024 * 1024);
+    expect(loadConfig({ FHIR_MAX_RESPONSE_BYTES: '1000000' }).config.fhir.maxResponseBytes).toBe(
+      1_000_000,
+    );
+    expect(loadConfig({ FHIR_MAX_RESPONSE_BYTES: '5mb' }).errors.join()).toMatch(
+      /FHIR_MAX_RESPONSE_BYTES/,
+    );
+  });
+
+  it('FHIR_SERVER_ALLOWLIST: unset = any fhirServer; set = origins, normalised; a path or junk refused', () => {
+    expect(loadConfig({}).config.fhir.allowedOrigins).toBeUndefined();
+    const { config, errors } = loadConfig({
+      FHIR_SERVER_ALLOWLIST: 'https://EHR.example.org:443/, http://127.0.0.1:8080',
+    });
+    expect(errors).toEqual([]);
+    expect(config.fhir.allowedOrigins).toEqual([
+      'https://ehr.example.org',
+      'http://127.0.0.1:8080',
+    ]);
+    for (const bad of ['https://ehr.example.org/fhir', 'ftp://x', 'ehr.example.org', ' , ']) {
+      expect(loadConfig({ FHIR_SERVER_ALLOWLIST: bad }).errors.join(), bad).toMatch(
+        /^FHIR_SERVER_ALLOWLIST/,
+      );
+    }
+  });
 });
