@@ -2,6 +2,7 @@
  * Configuration: read once from the environment at start, validated, frozen, passed down.
  * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
  */
+import { isIP } from 'node:net';
 import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
 import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../cds/fhir-server.js';
 import { parseAuditIdKey } from '../store/audit-id-key.js';
@@ -25,7 +26,12 @@ export interface Config extends ClinicalSettings {
     readonly bodyLimit: string;
     readonly corsOrigins: readonly string[] | '*';
     readonly rateLimitPerMinute: number;
-    readonly trustProxy: boolean;
+    /**
+     * Express's `trust proxy`: false, the number of proxies in front (hops), or the addresses /
+     * CIDR ranges of the proxies. Never "trust everything", which would let a client choose its
+     * own address (the rate-limit key) with X-Forwarded-For.
+     */
+    readonly trustProxy: TrustProxy;
   };
   readonly store: { readonly dataDir: string } | { readonly postgresUrl: string };
   /**
@@ -38,6 +44,48 @@ export interface Config extends ClinicalSettings {
   readonly logLevel: string;
   /** Serve the /playground page (synthetic data; its requests are audited like any other). */
   readonly playground: boolean;
+}
+
+export type TrustProxy = false | number | readonly string[];
+
+/** Names express (proxy-addr) accepts for well-known ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address, prefix, ...rest] = item.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: unset/false, a hop count, or a comma-separated list of addresses and CIDRs. */
+function trustProxySetting(read: ReturnType<typeof envReader>): TrustProxy {
+  const raw = read.text('TRUST_PROXY');
+  if (raw === undefined || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    read.errors.push(
+      'TRUST_PROXY=true would trust every X-Forwarded-For entry, which a client can forge (its rate-limit key); give the number of proxies in front of the service (e.g. 1) or their addresses / CIDR ranges',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops <= 10) return hops;
+  }
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = items.filter((i) => !isAddressOrCidr(i));
+  if (items.length === 0 || bad.length > 0) {
+    read.errors.push(
+      `TRUST_PROXY=${JSON.stringify(raw)}: expected false, a number of proxies (1-10) or a comma-separated list of proxy addresses / CIDR ranges (${PROXY_RANGE_NAMES.join(', ')} allowed)`,
+    );
+    return false;
+  }
+  return items;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -175,7 +223,7 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
         isPositiveInteger,
         POSITIVE_INTEGER,
       ),
-      trustProxy: read.bool('TRUST_PROXY', false),
+      trustProxy: trustProxySetting(read),
     },
     store:
       postgresUrl !== undefined ? { postgresUrl } : { dataDir: read.text('DATA_DIR') ?? './data' },

@@ -29,7 +29,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly bodyLimit: string;
   readonly corsOrigins: readonly string[] | '*';
-  readonly trustProxy: boolean;
+  /** Express's `trust proxy` (TRUST_PROXY): false, a hop count, or proxy addresses / CIDRs. */
+  readonly trustProxy: false | number | readonly string[];
   /** Client JWT check for a CDS endpoint; `audience` is the URL invoked. Off: passes through. */
   readonly clientAuth: (kind: 'service' | 'feedback') => RequestHandler;
   /** Per-client rate limit; answers 429 itself. */
@@ -117,7 +118,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   // Every CDS answer is computed for one request: an ETag would hash each body for nothing.
   app.set('etag', false);
-  app.set('trust proxy', deps.trustProxy);
+  app.set(
+    'trust proxy',
+    typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : deps.trustProxy,
+  );
   app.set('query parser', 'simple');
   app.use(securityHeaders());
   app.use(corsMiddleware(deps.corsOrigins));

@@ -171,4 +171,20 @@ describe('loadConfig', () => {
       );
     }
   });
+
+  it('TRUST_PROXY: off, a hop count, or proxy addresses / CIDRs; "true" (trust every hop) refused, named', () => {
+    expect(loadConfig({}).config.http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).config.http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).config.http.trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8, 192.168.1.10, loopback' }).config.http
+        .trustProxy,
+    ).toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.10', 'loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).errors.join()).toMatch(
+      /^TRUST_PROXY=true would trust every X-Forwarded-For entry/,
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '99', '1.2.3.4/8/1']) {
+      expect(loadConfig({ TRUST_PROXY: bad }).errors.join(), bad).toMatch(/^TRUST_PROXY=/);
+    }
+  });
 });
