@@ -2,7 +2,7 @@
  * Entry point: configuration -> wiring -> listen. The only module that reads process.env.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from './config/index.js';
+import { loadConfig, startupWarnings } from './config/index.js';
 import { knowledgeErrors } from './knowledge/index.js';
 import { createLogger } from './http/logger.js';
 import { createService } from './service.js';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  for (const warning of startupWarnings(config)) logger.warn(warning);
   const store = await openStore(config.store, logger);
   const auditIdKey = await resolveAuditIdKey(config, logger);
   const { app } = createService(config, {

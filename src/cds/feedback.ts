@@ -194,7 +194,8 @@ export function parseFeedback(
       {
         severity: 'error',
         code: 'structure',
-        diagnostics: 'The request body must be a JSON object: {"feedback": [...]}.',
+        diagnostics:
+          'The request body is JSON but not a JSON object; feedback is {"feedback": [...]}.',
         expression: ['(body)'],
       },
     ]);

@@ -165,7 +165,10 @@ export function handleAssessBundle(
 ): AssessResult {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
     return errorResponse(
-      cdsError('invalid-request', 'The body must be a FHIR Bundle (resourceType "Bundle").'),
+      cdsError(
+        'invalid-request',
+        'The body is JSON but not a FHIR Bundle; send a Bundle (resourceType "Bundle").',
+      ),
     );
   }
   const patientId = patientIdOf(body as Json, patientParam);

@@ -149,6 +149,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const json = express.json({
     limit: deps.bodyLimit,
+    // Any JSON value is parsed, so a top-level null or 5 is answered "not a request", not "not JSON".
+    strict: false,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   });
 

@@ -3,7 +3,7 @@
  * any). The README's "Settings" table lists each key tested here.
  */
 import { describe, expect, it } from 'vitest';
-import { loadClinicalSettings, loadConfig } from '../../src/config/index.js';
+import { loadClinicalSettings, loadConfig, startupWarnings } from '../../src/config/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/index.js';
 
 const SANDBOX_ISSUERS = JSON.stringify([
@@ -186,5 +186,15 @@ describe('loadConfig', () => {
     for (const bad of ['10.0.0.0/33', 'proxy.local', '99', '1.2.3.4/8/1']) {
       expect(loadConfig({ TRUST_PROXY: bad }).errors.join(), bad).toMatch(/^TRUST_PROXY=/);
     }
+  });
+
+  it('warns at start while VCF_CANCER_SNOMED_CODES is the single default concept', () => {
+    expect(startupWarnings(loadConfig({}).config)).toEqual([
+      expect.stringMatching(
+        /VCF_CANCER_SNOMED_CODES .*cancer history coded only in SNOMED CT is recognised only for the configured concepts/,
+      ),
+    ]);
+    const site = loadConfig({ VCF_CANCER_SNOMED_CODES: '363346000,254837009' }).config;
+    expect(startupWarnings(site)).toEqual([]);
   });
 });
