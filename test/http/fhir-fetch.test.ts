@@ -281,7 +281,7 @@ describe('412 when the data cannot be obtained', () => {
 describe('FHIR_SERVER_ALLOWLIST', () => {
   let listed: TestService;
   beforeAll(async () => {
-    listed = await startTestService({ env: { FHIR_SERVER_ALLOWLIST: 'https://ehr.example.org' } });
+    listed = await startTestService({ env: { FHIR_SERVER_ALLOWLIST: 'http://ehr.example.org' } });
   });
   afterAll(async () => {
     await listed.close();
@@ -309,7 +309,7 @@ describe('FHIR_SERVER_ALLOWLIST', () => {
   });
 
   it('a listed origin is fetched from', async () => {
-    const scope = nock('https://ehr.example.org')
+    const scope = nock('http://ehr.example.org')
       .get(`/fhir/Patient/${PID}`)
       .reply(200, data.patient)
       .get('/fhir/Observation')
@@ -320,7 +320,7 @@ describe('FHIR_SERVER_ALLOWLIST', () => {
       .reply(200, searchset([]));
     await request(listed.app)
       .post('/cds-services/vcf-assessment')
-      .send(patientView(PID, { ...auth, fhirServer: 'https://ehr.example.org/fhir' }))
+      .send(patientView(PID, { ...auth, fhirServer: 'http://ehr.example.org/fhir' }))
       .expect(200);
     scope.done();
   });

@@ -14,7 +14,8 @@ import {
 } from '../support/hook-requests.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
-const FHIR = 'https://ehr.example.org';
+// http: nock's interceptor and undici's TLS socket handling trip over each other after a test.
+const FHIR = 'http://ehr.example.org';
 const TOKEN = 'order-hook-access-token-42';
 const PID = examplePatientId('malignant');
 const data = examplePrefetch('malignant') as Record<string, unknown>;
