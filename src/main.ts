@@ -2,11 +2,11 @@
  * Entry point: configuration -> wiring -> listen. The only module that reads process.env.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from './config/index.js';
+import { loadConfig, startupWarnings } from './config/index.js';
 import { knowledgeErrors } from './knowledge/index.js';
 import { createLogger } from './http/logger.js';
 import { createService } from './service.js';
-import { openStore } from './store/index.js';
+import { openStore, resolveAuditIdKey } from './store/index.js';
 
 async function main(): Promise<void> {
   const { config, errors } = loadConfig(process.env);
@@ -18,19 +18,17 @@ async function main(): Promise<void> {
     console.error('vcf-cds: refusing to start; see README "Settings".');
     process.exit(1);
   }
-  // fhir-kit-client logs request headers (the bearer token) when its debug channel is on.
-  if (/fhir-kit-client|\*/.test(process.env['DEBUG'] ?? '')) {
-    console.error('vcf-cds: DEBUG would log FHIR access tokens through fhir-kit-client; unset it.');
-    process.exit(1);
-  }
 
   const logger = createLogger(config.logLevel);
+  for (const warning of startupWarnings(config)) logger.warn(warning);
   const store = await openStore(config.store, logger);
+  const auditIdKey = await resolveAuditIdKey(config, logger);
   const { app } = createService(config, {
     store,
     logger,
     now: () => new Date(),
     newId: randomUUID,
+    auditIdKey,
     defaultMetrics: true,
   });
 

@@ -19,6 +19,8 @@ export interface Runtime {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Secret key of the audit's patient id hash (resolveAuditIdKey). */
+  readonly auditIdKey: Uint8Array;
   /** Process-wide metrics (CPU, memory, event loop) beside the service's own; off in tests. */
   readonly defaultMetrics?: boolean;
 }
@@ -53,6 +55,7 @@ export function createService(config: Config, runtime: Runtime): Service {
       fetcher,
       now,
       newId,
+      auditIdKey: runtime.auditIdKey,
     },
     store,
     logger,

@@ -1,10 +1,18 @@
 /**
- * Fetching what the client did not prefetch from its `fhirServer`, with fhir-kit-client: the
- * client's access token as bearer, one timeout per query, `next` links followed. The token is
- * transient: it is never stored or logged.
+ * Fetching what the client did not prefetch from its `fhirServer`: the client's access token as
+ * bearer, one timeout per query, `next` links followed, and at most `maxResponseBytes` read per
+ * query. The token is transient: it is never stored or logged.
+ *
+ * Node's own fetch (undici), not fhir-kit-client: fhir-kit-client reads every answer whole
+ * (`response.text()`) and lets no caller see or stop the body, so a 60 MB searchset was held (and
+ * parsed, ~10x) before anything could refuse it. Here the body is read as a stream, counted, and
+ * the connection dropped the moment the query passes the limit (decompressed bytes, so a gzip bomb
+ * is caught too).
  * @see https://cds-hooks.hl7.org/2.0/#fhir-resource-access
  */
-import { Client } from 'fhir-kit-client';
+
+/** Default of FHIR_MAX_RESPONSE_BYTES: 5 MiB, as BODY_LIMIT's default (the same data prefetched). */
+export const FHIR_MAX_RESPONSE_BYTES_DEFAULT = 5 * 1024 * 1024;
 
 export interface FetchRequest {
   readonly fhirServer: string;
@@ -16,7 +24,14 @@ export interface FetchRequest {
 export type FetchFailure = {
   readonly kind: 'fetch-failure';
   readonly reason:
-    'timeout' | 'unreachable' | 'http-error' | 'not-json' | 'not-fhir' | 'too-many-pages';
+    | 'timeout'
+    | 'unreachable'
+    | 'http-error'
+    | 'not-json'
+    | 'not-fhir'
+    | 'too-many-pages'
+    | 'too-large'
+    | 'not-allowed';
   readonly status?: number;
   readonly detail: string;
 };
@@ -42,52 +57,124 @@ function failure(reason: FetchFailure['reason'], detail: string, status?: number
 
 function classify(error: unknown, timedOut: boolean): FetchFailure {
   if (timedOut) return failure('timeout', 'the FHIR server did not answer in time');
-  const e = error as { response?: { status?: unknown }; name?: unknown; message?: unknown };
-  if (typeof e?.response?.status === 'number' && e.response.status < 300) {
-    // fhir-kit-client reports a 2xx body it could not parse as a response error.
-    return failure('not-json', 'the FHIR server answered with something that is not JSON');
-  }
-  if (typeof e?.response?.status === 'number') {
-    return failure(
-      'http-error',
-      `the FHIR server answered HTTP ${e.response.status}`,
-      e.response.status,
-    );
-  }
-  if (e?.name === 'SyntaxError' || (typeof e?.message === 'string' && /JSON/i.test(e.message))) {
+  if (error instanceof SyntaxError) {
     return failure('not-json', 'the FHIR server answered with something that is not JSON');
   }
   return failure('unreachable', 'the FHIR server could not be reached');
 }
 
+/** The origin of `url` (relative to `base`), or undefined when it is no URL. */
+function originOf(url: string, base?: string): string | undefined {
+  try {
+    return new URL(url, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A query relative to the base URL, as FHIR clients join them; an absolute URL as it is. */
+function expandUrl(base: string, url: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+}
+
 /**
- * A fetcher with a timeout per query (covering all of its pages) and a bound on pages. Pages are
- * followed only on the fhirServer's own origin, so the bearer token never leaves for another host.
+ * The body as text with its size, or undefined once more than `budget` bytes came (the stream is
+ * then cancelled, dropping the connection).
  */
-export function createFhirFetcher(options: { timeoutMs: number; maxPages: number }): FhirFetcher {
+async function readCapped(
+  response: Response,
+  budget: number,
+): Promise<{ text: string; bytes: number } | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > budget) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (response.body === null) return { text: '', bytes: 0 };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > budget) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), bytes: total };
+}
+
+export interface FhirFetcherOptions {
+  readonly timeoutMs: number;
+  readonly maxPages: number;
+  /** Most bytes read for one query, all its pages together (FHIR_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
+  /** Origins a fhirServer may have (FHIR_SERVER_ALLOWLIST); undefined: any. */
+  readonly allowedOrigins?: readonly string[] | undefined;
+}
+
+/**
+ * A fetcher with a timeout per query (covering all of its pages), a bound on pages and on bytes.
+ * Pages are followed only on the fhirServer's own origin, so the bearer token never leaves for
+ * another host; redirects are not followed either (the same reason, and the allow-list's).
+ */
+export function createFhirFetcher(options: FhirFetcherOptions): FhirFetcher {
+  const maxBytes = options.maxResponseBytes ?? FHIR_MAX_RESPONSE_BYTES_DEFAULT;
+  const allowed = options.allowedOrigins;
   return async ({ fhirServer, accessToken, query }) => {
+    const origin = originOf(fhirServer);
+    if (origin === undefined) return failure('unreachable', 'the fhirServer URL cannot be parsed');
+    if (allowed !== undefined && !allowed.includes(origin)) {
+      return failure(
+        'not-allowed',
+        `the fhirServer origin ${origin} is not on this service's allow-list (FHIR_SERVER_ALLOWLIST)`,
+      );
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, options.timeoutMs);
+    const headers: Record<string, string> = {
+      Accept: 'application/fhir+json',
+      ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
+    };
     try {
-      const client = new Client({
-        baseUrl: fhirServer,
-        customHeaders: {
-          Accept: 'application/fhir+json',
-          ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
-        },
-      });
-      const origin = new URL(fhirServer).origin;
       const pages: unknown[] = [];
+      let budget = maxBytes;
       let url: string | undefined = query;
       while (url !== undefined) {
         if (pages.length >= options.maxPages) {
           return failure('too-many-pages', `more than ${options.maxPages} pages of results`);
         }
-        const page: unknown = await client.request(url, { options: { signal: controller.signal } });
+        const response = await fetch(expandUrl(fhirServer, url), {
+          headers,
+          signal: controller.signal,
+          redirect: 'manual',
+        });
+        if (!response.ok) {
+          await response.body?.cancel();
+          const redirect = response.status >= 300 && response.status < 400;
+          return failure(
+            'http-error',
+            `the FHIR server answered HTTP ${response.status}${redirect ? ' (redirects are not followed)' : ''}`,
+            response.status,
+          );
+        }
+        const read = await readCapped(response, budget);
+        if (read === undefined) {
+          return failure(
+            'too-large',
+            `the FHIR server's answer is larger than this service reads for one query (FHIR_MAX_RESPONSE_BYTES = ${maxBytes} bytes)`,
+          );
+        }
+        budget -= read.bytes;
+        const page: unknown = JSON.parse(read.text);
         if (
           typeof page !== 'object' ||
           page === null ||
@@ -100,7 +187,7 @@ export function createFhirFetcher(options: { timeoutMs: number; maxPages: number
         }
         pages.push(page);
         const next = nextLink(page);
-        url = next !== undefined && new URL(next, fhirServer).origin === origin ? next : undefined;
+        url = next !== undefined && originOf(next, fhirServer) === origin ? next : undefined;
       }
       return pages;
     } catch (error) {

@@ -2,7 +2,7 @@
  * A CDS Hooks invocation, end to end, with no HTTP in sight: body in, { status, body } out
  * (ARCHITECTURE.md: the router knows nothing of HTTP; `http/` only adapts this).
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { EngineSettings } from '../engine/index.js';
 import type { OrderCodeSets } from '../terminology/index.js';
 import { renderCard, type Card } from './card.js';
@@ -29,9 +29,11 @@ export interface HookDeps {
   readonly fetcher: FhirFetcher;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Secret key of the audit's patient id hash (AUDIT_ID_KEY or the key kept in DATA_DIR). */
+  readonly auditIdKey: Uint8Array;
 }
 
-/** What the audit store records of an assessment (no patient data: the id is hashed). */
+/** What the audit store records of an assessment (no patient data: the id is a keyed hash). */
 export interface AuditDraft {
   readonly serviceId: string;
   readonly hook: string;
@@ -56,9 +58,13 @@ export type HookResult =
     }
   | { readonly status: number; readonly body: OperationOutcomeBody; readonly error: CdsError };
 
-/** SHA-256 of the patient id: lets an auditor match records without storing who the patient is. */
-export function hashPatientId(patientId: string): string {
-  return createHash('sha256').update(patientId).digest('hex');
+/**
+ * HMAC-SHA-256 of the patient id under the audit id key: an auditor matches the records of one
+ * patient without the store saying who it is, and without the key no dictionary of plausible ids
+ * (MRNs are low-entropy) reverses it, as it would a plain SHA-256.
+ */
+export function hashPatientId(patientId: string, key: Uint8Array): string {
+  return createHmac('sha256', key).update(patientId).digest('hex');
 }
 
 function failed(error: CdsError): HookResult {
@@ -157,7 +163,7 @@ export async function handleHookRequest(
       serviceId: service.id,
       hook: service.hook,
       hookInstance: request.hookInstance,
-      patientIdHash: hashPatientId(patientId),
+      patientIdHash: hashPatientId(patientId, deps.auditIdKey),
       inputs: assessed.inputs,
       outputs: cards.map((c) => {
         const x = c.extension['vcf-cds-assessment'];

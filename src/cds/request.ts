@@ -119,7 +119,8 @@ function notAnObject(body: unknown): CdsError | undefined {
     {
       severity: 'error',
       code: 'structure',
-      diagnostics: 'The request body must be a JSON object (a CDS Hooks request).',
+      diagnostics:
+        'The request body is JSON but not a JSON object; a CDS Hooks request is an object.',
       expression: ['(body)'],
     },
   ]);

@@ -5,9 +5,9 @@
 import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
 import { SOURCES } from '../knowledge/index.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
-import type { HookDeps } from './handle-hook.js';
-import { assessPatient } from './level-reports.js';
-import type { LevelReport } from './level-report.js';
+import { hashPatientId, type AuditDraft, type HookDeps } from './handle-hook.js';
+import { assessPatient, type PatientAssessment } from './level-reports.js';
+import type { LevelReport, PatientContext } from './level-report.js';
 import { cdsError, errorResponse, type CdsError, type OperationOutcomeBody } from './outcome.js';
 
 export const CATEGORY_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-assessment-category`;
@@ -16,8 +16,31 @@ export const LEVEL_EXTENSION = `${CANONICAL_BASE}/StructureDefinition/vertebral-
 
 type Json = Record<string, unknown>;
 
-export function riskAssessment(r: LevelReport, patientId: string, id: string, now: Date): Json {
+/**
+ * What the assessment rests on: the level's findings, and the cancer-history Conditions when they
+ * raised the pre-test probability (CLINICAL-SPEC section 5).
+ */
+function basisOf(r: LevelReport, cancerHistory: PatientContext['cancerHistory']): string[] {
+  const refs = r.basis.map((b) => b.ref);
+  if (r.assessment.pretest.basis === 'cancer-history') {
+    refs.push(...cancerHistory.map((c) => c.ref));
+  }
+  return [...new Set(refs)];
+}
+
+/**
+ * One level as a RiskAssessment. `patient` (the assessment's PatientContext) adds the
+ * cancer-history Conditions to `basis` when they raised the pre-test probability.
+ */
+export function riskAssessment(
+  r: LevelReport,
+  patientId: string,
+  id: string,
+  now: Date,
+  patient?: PatientContext,
+): Json {
   const a = r.assessment;
+  const basis = basisOf(r, patient?.cancerHistory ?? []);
   const preliminary = r.quality.preliminary.length > 0;
   return {
     resourceType: 'RiskAssessment',
@@ -48,7 +71,7 @@ export function riskAssessment(r: LevelReport, patientId: string, id: string, no
     },
     subject: { reference: `Patient/${patientId}` },
     occurrenceDateTime: now.toISOString(),
-    ...(r.basis.length > 0 ? { basis: r.basis.map((b) => ({ reference: b.ref })) } : {}),
+    ...(basis.length > 0 ? { basis: basis.map((reference) => ({ reference })) } : {}),
     prediction: [
       {
         outcome: {
@@ -71,15 +94,25 @@ export function riskAssessment(r: LevelReport, patientId: string, id: string, no
   };
 }
 
-/** The patient a Bundle is about: the `patient` parameter, else its only Patient. */
+/** The patient a Bundle is about: the `patient` parameter (a Patient of the Bundle), else its only Patient. */
 function patientIdOf(bundle: Json, requested: string | undefined): string | CdsError {
-  if (requested !== undefined) return requested;
   const entries = Array.isArray(bundle['entry']) ? (bundle['entry'] as unknown[]) : [];
   const ids = entries
-    .map((e) => (e as { resource?: { resourceType?: unknown; id?: unknown } })?.resource)
+    .map((e) => (e as { resource?: { resourceType?: unknown; id?: unknown } } | null)?.resource)
     .filter((r) => r?.resourceType === 'Patient' && typeof r.id === 'string')
     .map((r) => r!.id as string);
   const unique = [...new Set(ids)];
+  if (requested !== undefined) {
+    if (unique.includes(requested)) return requested;
+    return cdsError('invalid-request', [
+      {
+        severity: 'error',
+        code: 'not-found',
+        diagnostics: `The Bundle holds no Patient with id ${JSON.stringify(requested.slice(0, 64))} (?patient=).`,
+        expression: ['patient'],
+      },
+    ]);
+  }
   if (unique.length === 1) return unique[0]!;
   return cdsError(
     'invalid-request',
@@ -89,32 +122,77 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
   );
 }
 
-/** POST /api/assess. `bodyParsed`: as handleHookRequest's. */
+/** The service id the audit records for this endpoint, which answers no CDS Hooks hook. */
+export const ASSESS_SERVICE_ID = 'api-assess';
+
+function auditDraft(
+  assessed: PatientAssessment,
+  patientId: string,
+  instance: string,
+  deps: Pick<HookDeps, 'auditIdKey'>,
+): AuditDraft {
+  const first = assessed.reports[0]?.assessment;
+  return {
+    serviceId: ASSESS_SERVICE_ID,
+    hook: 'none',
+    hookInstance: instance,
+    patientIdHash: hashPatientId(patientId, deps.auditIdKey),
+    inputs: assessed.inputs,
+    outputs: assessed.reports.map((r) => ({
+      level: r.level,
+      category: r.assessment.category,
+      probabilityMalignant: r.assessment.probabilityMalignant,
+      safeguardApplied: r.assessment.safeguard.status === 'applied',
+    })),
+    engineVersion: first?.engineVersion ?? assessed.engineVersion,
+    knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
+  };
+}
+
+export type AssessResult =
+  | { readonly status: 200; readonly body: Json; readonly audit: AuditDraft }
+  | { readonly status: number; readonly body: OperationOutcomeBody };
+
+/**
+ * POST /api/assess. `bodyParsed`: as handleHookRequest's. A 200 carries the audit draft the HTTP
+ * layer commits before answering; the answer Bundle's `id` is the audit record's instance id.
+ */
 export function handleAssessBundle(
   body: unknown,
   patientParam: string | undefined,
-  deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId'>,
+  deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId' | 'auditIdKey'>,
   bodyParsed = false,
-): { status: number; body: Json | OperationOutcomeBody } {
+): AssessResult {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
     return errorResponse(
-      cdsError('invalid-request', 'The body must be a FHIR Bundle (resourceType "Bundle").'),
+      cdsError(
+        'invalid-request',
+        'The body is JSON but not a FHIR Bundle; send a Bundle (resourceType "Bundle").',
+      ),
     );
   }
   const patientId = patientIdOf(body as Json, patientParam);
   if (typeof patientId !== 'string') return errorResponse(patientId);
   const assessed = assessPatient(patientId, [body], deps, bodyParsed);
   const now = deps.now();
+  const instance = deps.newId();
+  const entry = assessed.reports.map((r) => {
+    const id = deps.newId();
+    return {
+      fullUrl: `urn:uuid:${id}`,
+      resource: riskAssessment(r, patientId, id, now, assessed.patient),
+    };
+  });
   return {
     status: 200,
     body: {
       resourceType: 'Bundle',
+      id: instance,
       type: 'collection',
       timestamp: now.toISOString(),
-      entry: assessed.reports.map((r) => {
-        const id = deps.newId();
-        return { fullUrl: `urn:uuid:${id}`, resource: riskAssessment(r, patientId, id, now) };
-      }),
+      // FHIR forbids empty arrays: no levels, no entry.
+      ...(entry.length > 0 ? { entry } : {}),
     },
+    audit: auditDraft(assessed, patientId, instance, deps),
   };
 }

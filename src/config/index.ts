@@ -2,3 +2,4 @@
 export { loadConfig, type Config } from './service-config.js';
 export { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 export type { Env } from './env-reader.js';
+export { startupWarnings } from './startup-warnings.js';

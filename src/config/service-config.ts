@@ -2,7 +2,10 @@
  * Configuration: read once from the environment at start, validated, frozen, passed down.
  * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
  */
+import { isIP } from 'node:net';
 import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
+import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../cds/fhir-server.js';
+import { parseAuditIdKey } from '../store/audit-id-key.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 import { envReader, isPositiveInteger, type Env } from './env-reader.js';
 
@@ -11,19 +14,78 @@ export interface Config extends ClinicalSettings {
   readonly host: string | undefined;
   /** Public URL of this service, e.g. https://cds.example.org (the JWT `aud`). */
   readonly publicBaseUrl: string | undefined;
-  readonly fhir: { readonly timeoutMs: number; readonly maxPages: number };
+  readonly fhir: {
+    readonly timeoutMs: number;
+    readonly maxPages: number;
+    /** Most bytes read from a client's FHIR server for one query, all its pages together. */
+    readonly maxResponseBytes: number;
+    /** FHIR_SERVER_ALLOWLIST as origins; undefined: any fhirServer (sandboxes, local use). */
+    readonly allowedOrigins: readonly string[] | undefined;
+  };
   readonly http: {
     readonly bodyLimit: string;
     readonly corsOrigins: readonly string[] | '*';
     readonly rateLimitPerMinute: number;
-    readonly trustProxy: boolean;
+    /**
+     * Express's `trust proxy`: false, the number of proxies in front (hops), or the addresses /
+     * CIDR ranges of the proxies. Never "trust everything", which would let a client choose its
+     * own address (the rate-limit key) with X-Forwarded-For.
+     */
+    readonly trustProxy: TrustProxy;
   };
   readonly store: { readonly dataDir: string } | { readonly postgresUrl: string };
+  /**
+   * AUDIT_ID_KEY decoded: the secret of the audit's patient id hash. Unset with SQLite: a key kept
+   * in DATA_DIR is used (src/store/audit-id-key.ts); required with PostgreSQL.
+   */
+  readonly auditIdKey: Uint8Array | undefined;
   /** CDS client authentication (README "Security"): the trusted issuers, parsed and checked. */
   readonly auth: { readonly enabled: boolean; readonly issuers: readonly TrustedIssuer[] };
   readonly logLevel: string;
   /** Serve the /playground page (synthetic data; its requests are audited like any other). */
   readonly playground: boolean;
+}
+
+export type TrustProxy = false | number | readonly string[];
+
+/** Names express (proxy-addr) accepts for well-known ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address, prefix, ...rest] = item.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: unset/false, a hop count, or a comma-separated list of addresses and CIDRs. */
+function trustProxySetting(read: ReturnType<typeof envReader>): TrustProxy {
+  const raw = read.text('TRUST_PROXY');
+  if (raw === undefined || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    read.errors.push(
+      'TRUST_PROXY=true would trust every X-Forwarded-For entry, which a client can forge (its rate-limit key); give the number of proxies in front of the service (e.g. 1) or their addresses / CIDR ranges',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops <= 10) return hops;
+  }
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = items.filter((i) => !isAddressOrCidr(i));
+  if (items.length === 0 || bad.length > 0) {
+    read.errors.push(
+      `TRUST_PROXY=${JSON.stringify(raw)}: expected false, a number of proxies (1-10) or a comma-separated list of proxy addresses / CIDR ranges (${PROXY_RANGE_NAMES.join(', ')} allowed)`,
+    );
+    return false;
+  }
+  return items;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,6 +110,44 @@ function authSettings(read: ReturnType<typeof envReader>, publicBaseUrl: string 
     read.errors.push('CDS_CLIENT_AUTH is on but PUBLIC_BASE_URL is not set (the JWT audience)');
   }
   return { enabled, issuers };
+}
+
+/**
+ * FHIR_SERVER_ALLOWLIST: comma-separated origins (scheme, host, port; no path), each normalised as
+ * URL.origin gives it, so "https://EHR.example:443" matches a fhirServer "https://ehr.example/r4".
+ */
+function allowedOrigins(read: ReturnType<typeof envReader>): readonly string[] | undefined {
+  const raw = read.text('FHIR_SERVER_ALLOWLIST');
+  if (raw === undefined) return undefined;
+  const origins: string[] = [];
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const item of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      !/^https?:$/.test(url.protocol) ||
+      (url.pathname !== '/' && url.pathname !== '') ||
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.username !== ''
+    ) {
+      read.errors.push(
+        `FHIR_SERVER_ALLOWLIST: ${JSON.stringify(item)} is not an origin (e.g. https://ehr.example.org:8443)`,
+      );
+    } else origins.push(url.origin);
+  }
+  if (items.length === 0) {
+    read.errors.push('FHIR_SERVER_ALLOWLIST is set but names no origin');
+  }
+  return origins;
 }
 
 /** Reads the environment; `errors` names every problem (start-up stops on any). */
@@ -75,6 +175,19 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
     read.errors.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
 
+  const auditIdKeyText = read.text('AUDIT_ID_KEY');
+  let auditIdKey: Uint8Array | undefined;
+  if (auditIdKeyText !== undefined) {
+    const parsed = parseAuditIdKey(auditIdKeyText);
+    // The value is a secret: never echoed in the error.
+    if (Buffer.isBuffer(parsed)) auditIdKey = parsed;
+    else read.errors.push(`AUDIT_ID_KEY: ${parsed.error}`);
+  } else if (postgresUrl !== undefined) {
+    read.errors.push(
+      'AUDIT_ID_KEY is required with DATABASE_URL: every replica must hash patient ids with the same secret key (e.g. openssl rand -base64 32, from your secret store)',
+    );
+  }
+
   const config: Config = {
     ...clinical.settings,
     port: read.num(
@@ -93,6 +206,13 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
         `${POSITIVE_INTEGER} (milliseconds)`,
       ),
       maxPages: read.num('FHIR_MAX_PAGES', 20, isPositiveInteger, POSITIVE_INTEGER),
+      maxResponseBytes: read.num(
+        'FHIR_MAX_RESPONSE_BYTES',
+        FHIR_MAX_RESPONSE_BYTES_DEFAULT,
+        isPositiveInteger,
+        `${POSITIVE_INTEGER} (bytes)`,
+      ),
+      allowedOrigins: allowedOrigins(read),
     },
     http: {
       bodyLimit,
@@ -103,10 +223,11 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
         isPositiveInteger,
         POSITIVE_INTEGER,
       ),
-      trustProxy: read.bool('TRUST_PROXY', false),
+      trustProxy: trustProxySetting(read),
     },
     store:
       postgresUrl !== undefined ? { postgresUrl } : { dataDir: read.text('DATA_DIR') ?? './data' },
+    auditIdKey,
     auth: authSettings(read, publicBaseUrl),
     logLevel,
     playground: read.bool('PLAYGROUND', true),

@@ -9,12 +9,13 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { discoveryDocument, findService } from '../cds/services.js';
-import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
+import { discoveryDocument } from '../cds/services.js';
+import { handleHookRequest, type AuditDraft, type HookDeps } from '../cds/handle-hook.js';
 import { parseFeedback } from '../cds/feedback.js';
 import { handleAssessBundle } from '../cds/risk-assessment.js';
 import { cdsError, errorResponse, isCdsError, type CdsError } from '../cds/outcome.js';
-import type { Store } from '../store/types.js';
+import { StoreError, type Store } from '../store/types.js';
+import type { ClientIdentity } from './client-auth.js';
 import { corsMiddleware } from './cors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { playgroundRouter } from './playground.js';
@@ -28,7 +29,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly bodyLimit: string;
   readonly corsOrigins: readonly string[] | '*';
-  readonly trustProxy: boolean;
+  /** Express's `trust proxy` (TRUST_PROXY): false, a hop count, or proxy addresses / CIDRs. */
+  readonly trustProxy: false | number | readonly string[];
   /** Client JWT check for a CDS endpoint; `audience` is the URL invoked. Off: passes through. */
   readonly clientAuth: (kind: 'service' | 'feedback') => RequestHandler;
   /** Per-client rate limit; answers 429 itself. */
@@ -37,9 +39,13 @@ export interface AppDeps {
   readonly playground: boolean;
 }
 
-function sendError(res: Response, error: CdsError): void {
+/** `fhir`: a FHIR endpoint's error (/api/assess), sent as application/fhir+json. */
+function sendError(res: Response, error: CdsError, fhir = false): void {
   const { status, body } = errorResponse(error);
-  res.status(status).type('application/json').json(body);
+  res
+    .status(status)
+    .type(fhir ? 'application/fhir+json' : 'application/json')
+    .json(body);
 }
 
 /** After parsing: a body nested deeper than any FHIR content is refused before anything walks it. */
@@ -66,12 +72,56 @@ const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * Commits the audit record of an assessment before its answer is sent (house rule: audit records
+ * are durable). A store that cannot take it gets the assessment withheld: decision support without
+ * its audit record is not given. False when the 503 has been sent.
+ */
+async function commitAudit(
+  deps: AppDeps,
+  res: Response,
+  draft: AuditDraft,
+  fhir = false,
+): Promise<boolean> {
+  const client = res.locals['client'] as ClientIdentity | undefined;
+  try {
+    await deps.store.saveAudit({
+      id: deps.hook.newId(),
+      time: deps.hook.now().toISOString(),
+      ...draft,
+      inputs: [...draft.inputs],
+      outputs: [...draft.outputs],
+      ...(client?.iss ? { clientId: client.iss } : {}),
+    });
+    return true;
+  } catch (error) {
+    // Not a store failure: a bug, answered 500 by the error handler.
+    if (!(error instanceof StoreError)) throw error;
+    deps.logger.error(
+      { err: error.code, driverCode: error.driverCode, hookInstance: draft.hookInstance },
+      'audit record not stored; assessment withheld (503)',
+    );
+    sendError(
+      res,
+      cdsError(
+        'store-unavailable',
+        'The audit record of this assessment could not be stored, so no decision support is given; retry.',
+      ),
+      fhir,
+    );
+    return false;
+  }
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Every CDS answer is computed for one request: an ETag would hash each body for nothing.
   app.set('etag', false);
-  app.set('trust proxy', deps.trustProxy);
+  app.set(
+    'trust proxy',
+    typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : deps.trustProxy,
+  );
   app.set('query parser', 'simple');
   app.use(securityHeaders());
   app.use(corsMiddleware(deps.corsOrigins));
@@ -99,6 +149,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const json = express.json({
     limit: deps.bodyLimit,
+    // Any JSON value is parsed, so a top-level null or 5 is answered "not a request", not "not JSON".
+    strict: false,
     type: ['application/json', 'application/fhir+json', 'application/*+json'],
   });
 
@@ -111,35 +163,18 @@ export function createApp(deps: AppDeps): express.Express {
     limitDepth,
     async (req, res) => {
       const id = String(req.params['id']);
-      res.locals['serviceId'] = findService(id)?.id ?? 'unknown';
       // The body is JSON.parse output and limitDepth has checked its nesting.
       const result = await handleHookRequest(id, req.body, deps.hook, true);
       if (result.status !== 200 || !('audit' in result)) {
         res.status(result.status).json(result.body);
         return;
       }
+      if (!(await commitAudit(deps, res, result.audit))) return;
       deps.metrics.countAssessments(
         result.audit.serviceId,
         result.audit.outputs.map((o) => o.category),
       );
       res.json(result.body);
-      // The audit write is off the response path; a failure is logged, never lost silently.
-      const client = res.locals['client'] as { iss?: string } | undefined;
-      deps.store
-        .saveAudit({
-          id: deps.hook.newId(),
-          time: deps.hook.now().toISOString(),
-          ...result.audit,
-          inputs: [...result.audit.inputs],
-          outputs: [...result.audit.outputs],
-          ...(client?.iss ? { clientId: client.iss } : {}),
-        })
-        .catch((error: unknown) => {
-          deps.logger.error(
-            { err: errorCode(error), hookInstance: result.audit.hookInstance },
-            'audit record not stored',
-          );
-        });
       return;
     },
   );
@@ -195,9 +230,10 @@ export function createApp(deps: AppDeps): express.Express {
     requireJson,
     json,
     limitDepth,
-    (req, res) => {
+    async (req, res) => {
       const patient = typeof req.query['patient'] === 'string' ? req.query['patient'] : undefined;
       const result = handleAssessBundle(req.body, patient, deps.hook, true);
+      if ('audit' in result && !(await commitAudit(deps, res, result.audit, true))) return;
       res.status(result.status).type('application/fhir+json').json(result.body);
       return;
     },

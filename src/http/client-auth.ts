@@ -208,7 +208,8 @@ export function buildClientAuth(
     enabled: config.auth.enabled,
     issuers: config.auth.issuers,
     publicBaseUrl: config.publicBaseUrl,
-    trustProxy: config.http.trustProxy,
+    // Only without PUBLIC_BASE_URL, which the configuration requires with authentication on.
+    trustProxy: config.http.trustProxy !== false,
     rememberJti: (issuer, jti, expiresAt, at) => store.rememberJti(issuer, jti, expiresAt, at),
     now,
     logger,

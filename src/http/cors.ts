@@ -9,9 +9,13 @@ export function corsMiddleware(origins: readonly string[] | '*'): RequestHandler
     const origin = req.headers.origin;
     if (origins === '*') {
       res.setHeader('Access-Control-Allow-Origin', '*');
-    } else if (origin !== undefined && origins.includes(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
+    } else {
+      // The answer depends on Origin for every request, listed origin or not: a shared cache must
+      // not hand one origin's answer (with or without the header) to another.
       res.setHeader('Vary', 'Origin');
+      if (origin !== undefined && origins.includes(origin)) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+      }
     }
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');

@@ -4,6 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { findService } from '../cds/services.js';
 
 export interface Metrics {
   readonly middleware: RequestHandler;
@@ -13,22 +14,29 @@ export interface Metrics {
   readonly contentType: string;
 }
 
-/** The route label: fixed names only, so an attacker cannot grow the label set. */
-function routeOf(path: string, serviceId: unknown): string {
-  if (path.startsWith('/cds-services/')) {
-    const id = typeof serviceId === 'string' ? serviceId : 'unknown';
-    return path.endsWith('/feedback') ? `feedback:${id}` : `service:${id}`;
+const FIXED_ROUTES: ReadonlySet<string> = new Set([
+  '/cds-services',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/api/assess',
+  '/playground',
+]);
+const SERVICE_PATH = /^\/cds-services\/([^/]+)(\/feedback)?\/?$/;
+
+/**
+ * The route label, from the path alone, so every answer is labelled alike whichever middleware
+ * sent it (401, 413, 415, 429 and 400s before the handler included). Known service ids only
+ * (else `unknown`) and a fixed list of routes: an attacker cannot grow the label set.
+ */
+export function routeOf(path: string): string {
+  const m = SERVICE_PATH.exec(path);
+  if (m) {
+    const id = findService(m[1]!)?.id ?? 'unknown';
+    return m[2] ? `feedback:${id}` : `service:${id}`;
   }
-  return [
-    '/cds-services',
-    '/healthz',
-    '/readyz',
-    '/metrics',
-    '/api/assess',
-    '/playground',
-  ].includes(path)
-    ? path
-    : 'other';
+  if (path.startsWith('/playground/')) return '/playground';
+  return FIXED_ROUTES.has(path) ? path : 'other';
 }
 
 export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
@@ -87,8 +95,10 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
   return {
     middleware: (req, res, next) => {
       const start = process.hrtime.bigint();
+      // The path as received: a router that strips a mount prefix cannot change it.
+      const route = routeOf(req.originalUrl.split('?', 1)[0] ?? '');
       res.on('finish', () => {
-        const series = seriesFor(routeOf(req.path, res.locals['serviceId']), res.statusCode);
+        const series = seriesFor(route, res.statusCode);
         series.count();
         series.observe(Number(process.hrtime.bigint() - start) / 1e9);
       });

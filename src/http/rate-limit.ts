@@ -1,12 +1,15 @@
 /**
  * Per-client rate limiting (fixed one-minute windows). The client is the authenticated JWT issuer
- * when there is one, else the remote address. With PostgreSQL the counters live in the database,
+ * and tenant (the organisation it calls for) when there is one, else the remote address (behind a
+ * proxy, the address TRUST_PROXY's hop count or ranges make out, never a forgeable leftmost
+ * X-Forwarded-For entry). With PostgreSQL the counters live in the database,
  * so every replica sees the same count; with the embedded SQLite store (one replica) they live in
  * memory. A counter store that fails lets the request through (availability of decision support
  * outweighs the limit) and logs the failure.
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ClientIdentity } from './client-token.js';
 
 export interface RateCounter {
   /** Count of hits in the current window for `key`, this hit included. */
@@ -34,6 +37,12 @@ export function memoryRateCounter(maxKeys = 100_000): RateCounter {
   };
 }
 
+/** The counter key: issuer and tenant of an authenticated client (JSON: no two pairs alike), else its address. */
+export function clientKey(client: ClientIdentity | undefined, ip: string | undefined): string {
+  if (client?.iss) return `client:${JSON.stringify([client.iss, client.tenant ?? null])}`;
+  return `ip:${ip ?? 'unknown'}`;
+}
+
 export function rateLimit(options: {
   perMinute: number;
   counter: RateCounter;
@@ -46,8 +55,7 @@ export function rateLimit(options: {
   let failedSince: number | undefined;
   let failures = 0;
   return async (req, res, next) => {
-    const client = res.locals['client'] as { iss?: string } | undefined;
-    const key = client?.iss ? `iss:${client.iss}` : `ip:${req.ip ?? 'unknown'}`;
+    const key = clientKey(res.locals['client'] as ClientIdentity | undefined, req.ip);
     let count: number;
     try {
       count = await options.counter.hit(key, windowMs, options.now());

@@ -8,6 +8,7 @@ import { openSqliteThreadStore } from './sqlite-thread-store.js';
 import type { Store } from './types.js';
 
 export { StoreError } from './types.js';
+export { parseAuditIdKey, resolveAuditIdKey, AUDIT_ID_KEY_FILE } from './audit-id-key.js';
 export type { AuditRecord, FeedbackRecord, Store, StoreErrorCode } from './types.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -2,7 +2,7 @@
  * The persistence port (ARCHITECTURE.md "Ports"): feedback, the audit of every assessment, and the
  * small shared state that must work across replicas (JWT jti replay cache, rate-limit counters).
  * Two implementations: embedded SQLite (default) and PostgreSQL (DATABASE_URL). No patient data is
- * stored: the audit keeps a hash of the patient id and resource ids/versions only.
+ * stored: the audit keeps a keyed hash of the patient id and resource ids/versions only.
  */
 
 /** One clinician response to a card (CDS Hooks 2.0 feedback), as received. */
@@ -35,7 +35,7 @@ export interface AuditRecord {
   readonly serviceId: string;
   readonly hook: string;
   readonly hookInstance: string;
-  /** SHA-256 hex of the patient id. */
+  /** HMAC-SHA-256 hex of the patient id under the audit id key (AUDIT_ID_KEY, audit-id-key.ts). */
   readonly patientIdHash: string;
   readonly inputs: readonly {
     readonly resourceType: string;

@@ -1,9 +1,13 @@
+/**
+ * The fetcher against nock: bearer token, paging, failure classes. The timeout is generous (2 s) so
+ * a loaded machine does not fail these; the real timeout is tested in fhir-server-faults.
+ */
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFhirFetcher, isFetchFailure } from '../../src/cds/fhir-server.js';
 
 const server = 'http://fhir.test/r4';
-const fetcher = createFhirFetcher({ timeoutMs: 300, maxPages: 3 });
+const fetcher = createFhirFetcher({ timeoutMs: 2000, maxPages: 3 });
 
 beforeAll(() => {
   nock.disableNetConnect();

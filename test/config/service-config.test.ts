@@ -3,7 +3,7 @@
  * any). The README's "Settings" table lists each key tested here.
  */
 import { describe, expect, it } from 'vitest';
-import { loadClinicalSettings, loadConfig } from '../../src/config/index.js';
+import { loadClinicalSettings, loadConfig, startupWarnings } from '../../src/config/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/index.js';
 
 const SANDBOX_ISSUERS = JSON.stringify([
@@ -13,6 +13,8 @@ const SANDBOX_ISSUERS = JSON.stringify([
     algorithms: ['ES384'],
   },
 ]);
+
+const KEY = Buffer.alloc(32, 9).toString('base64');
 
 describe('loadConfig', () => {
   it('no environment: valid embedded defaults (port 3000, SQLite under ./data, auth off, published clinical defaults)', () => {
@@ -26,7 +28,11 @@ describe('loadConfig', () => {
   });
 
   it('PORT overrides; DATABASE_URL selects PostgreSQL', () => {
-    const { config } = loadConfig({ PORT: '8081', DATABASE_URL: 'postgres://u@db/vcf' });
+    const { config } = loadConfig({
+      PORT: '8081',
+      DATABASE_URL: 'postgres://u@db/vcf',
+      AUDIT_ID_KEY: KEY,
+    });
     expect(config.port).toBe(8081);
     expect(config.store).toEqual({ postgresUrl: 'postgres://u@db/vcf' });
   });
@@ -117,5 +123,78 @@ describe('loadConfig', () => {
 
   it('client auth off: the issuer list is not read', () => {
     expect(loadConfig({ CDS_CLIENT_ISSUERS: 'nonsense' }).errors).toEqual([]);
+  });
+
+  it('AUDIT_ID_KEY: unset with SQLite (a key kept in DATA_DIR), decoded when set', () => {
+    expect(loadConfig({}).config.auditIdKey).toBeUndefined();
+    const { config, errors } = loadConfig({ AUDIT_ID_KEY: KEY });
+    expect(errors).toEqual([]);
+    expect(Buffer.from(config.auditIdKey!).equals(Buffer.alloc(32, 9))).toBe(true);
+  });
+
+  it('AUDIT_ID_KEY is required with DATABASE_URL (replicas must agree), and named', () => {
+    const { errors } = loadConfig({ DATABASE_URL: 'postgres://u@db/vcf' });
+    expect(errors).toEqual([expect.stringMatching(/^AUDIT_ID_KEY is required with DATABASE_URL/)]);
+  });
+
+  it('a short or malformed AUDIT_ID_KEY is refused without echoing the secret', () => {
+    for (const value of ['too-short-secret-value', Buffer.alloc(16).toString('hex')]) {
+      const { errors } = loadConfig({ AUDIT_ID_KEY: value });
+      expect(errors.join()).toMatch(/^AUDIT_ID_KEY: /);
+      expect(errors.join()).not.toContain(value);
+    }
+  });
+
+  it('FHIR_MAX_RESPONSE_BYTES: 5 MiB by default (as BODY_LIMIT), a positive integer when set', () => {
+    expect(loadConfig({}).config.fhir.maxResponseBytes).toBe(5 * 1024 * 1024);
+    expect(loadConfig({ FHIR_MAX_RESPONSE_BYTES: '1000000' }).config.fhir.maxResponseBytes).toBe(
+      1_000_000,
+    );
+    expect(loadConfig({ FHIR_MAX_RESPONSE_BYTES: '5mb' }).errors.join()).toMatch(
+      /FHIR_MAX_RESPONSE_BYTES/,
+    );
+  });
+
+  it('FHIR_SERVER_ALLOWLIST: unset = any fhirServer; set = origins, normalised; a path or junk refused', () => {
+    expect(loadConfig({}).config.fhir.allowedOrigins).toBeUndefined();
+    const { config, errors } = loadConfig({
+      FHIR_SERVER_ALLOWLIST: 'https://EHR.example.org:443/, http://127.0.0.1:8080',
+    });
+    expect(errors).toEqual([]);
+    expect(config.fhir.allowedOrigins).toEqual([
+      'https://ehr.example.org',
+      'http://127.0.0.1:8080',
+    ]);
+    for (const bad of ['https://ehr.example.org/fhir', 'ftp://x', 'ehr.example.org', ' , ']) {
+      expect(loadConfig({ FHIR_SERVER_ALLOWLIST: bad }).errors.join(), bad).toMatch(
+        /^FHIR_SERVER_ALLOWLIST/,
+      );
+    }
+  });
+
+  it('TRUST_PROXY: off, a hop count, or proxy addresses / CIDRs; "true" (trust every hop) refused, named', () => {
+    expect(loadConfig({}).config.http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).config.http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).config.http.trustProxy).toBe(2);
+    expect(
+      loadConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8, 192.168.1.10, loopback' }).config.http
+        .trustProxy,
+    ).toEqual(['10.0.0.0/8', 'fd00::/8', '192.168.1.10', 'loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).errors.join()).toMatch(
+      /^TRUST_PROXY=true would trust every X-Forwarded-For entry/,
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '99', '1.2.3.4/8/1']) {
+      expect(loadConfig({ TRUST_PROXY: bad }).errors.join(), bad).toMatch(/^TRUST_PROXY=/);
+    }
+  });
+
+  it('warns at start while VCF_CANCER_SNOMED_CODES is the single default concept', () => {
+    expect(startupWarnings(loadConfig({}).config)).toEqual([
+      expect.stringMatching(
+        /VCF_CANCER_SNOMED_CODES .*cancer history coded only in SNOMED CT is recognised only for the configured concepts/,
+      ),
+    ]);
+    const site = loadConfig({ VCF_CANCER_SNOMED_CODES: '363346000,254837009' }).config;
+    expect(startupWarnings(site)).toEqual([]);
   });
 });

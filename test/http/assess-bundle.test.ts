@@ -51,9 +51,58 @@ describe('/api/assess', () => {
       expect(r.prediction[0]!.probabilityDecimal).toBeGreaterThan(0);
       expect(r.prediction[0]!.probabilityDecimal).toBeLessThan(1);
       expect(r.method.text).toMatch(/engine \d+\.\d+\.\d+, knowledge base \d+\.\d+\.\d+\+/);
-      expect(r.basis?.length).toBeGreaterThanOrEqual(13);
-      for (const b of r.basis ?? []) expect(b.reference).toMatch(/^Observation\//);
+      const basis = (r.basis ?? []).map((b) => b.reference);
+      expect(basis.filter((b) => b.startsWith('Observation/')).length).toBeGreaterThanOrEqual(13);
+      // The breast cancer raised the pre-test probability: it is part of what the result rests on.
+      expect(basis).toContain('Condition/vcf-example-two-level-breast-cancer');
+      for (const b of basis) expect(b).toMatch(/^(Observation|Condition)\//);
     }
+  });
+
+  it('a cancer history that does not raise the pre-test probability is not in the basis', async () => {
+    const low = await startTestService({ env: { VCF_CANCER_HISTORY_PRETEST_PROBABILITY: '0.3' } });
+    try {
+      const res = await request(low.app)
+        .post('/api/assess')
+        .set('content-type', 'application/fhir+json')
+        .send(JSON.stringify(loadExampleBundle('two-level')))
+        .expect(200);
+      for (const e of res.body.entry as { resource: RA }[]) {
+        expect(e.resource.basis?.map((b) => b.reference).join()).not.toMatch(/Condition\//);
+      }
+    } finally {
+      await low.close();
+    }
+  });
+
+  it('a Bundle with no findings: a Bundle with no entry element (FHIR forbids empty arrays)', async () => {
+    const res = await assess({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }],
+    }).expect(200);
+    expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(res.body).not.toHaveProperty('entry');
+  });
+
+  it('each answer is audited (service api-assess, the answer Bundle id as instance), committed before the answer', async () => {
+    const res = await assess(loadExampleBundle('two-level')).expect(200);
+    const records = await svc.store.listAudit({ hookInstance: String(res.body.id) });
+    expect(records).toHaveLength(1);
+    const a = records[0]!;
+    expect(a).toMatchObject({ serviceId: 'api-assess', hook: 'none' });
+    expect(a.patientIdHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(a)).not.toContain('"vcf-example-two-level"');
+    expect(a.outputs.map((o) => [o.level, o.category])).toEqual([
+      ['T12', 'benign-favoured'],
+      ['L3', 'malignant-favoured'],
+    ]);
+    expect(a.inputs).toContainEqual(
+      expect.objectContaining({
+        resourceType: 'Condition',
+        id: 'vcf-example-two-level-breast-cancer',
+      }),
+    );
   });
 
   it('incomplete: status preliminary (rests on a preliminary finding)', async () => {
@@ -67,5 +116,11 @@ describe('/api/assess', () => {
     const res = await assess(messy).expect(400);
     expect(res.body.issue[0].diagnostics).toMatch(/patient=/);
     await assess(messy, '?patient=vcf-example-messy').expect(200);
+  });
+
+  it('400 naming the patient when ?patient= is not a Patient of the Bundle', async () => {
+    const res = await assess(loadExampleBundle('benign'), '?patient=nobody').expect(400);
+    expect(res.body.issue[0]).toMatchObject({ code: 'not-found', expression: ['patient'] });
+    expect(res.body.issue[0].diagnostics).toContain('"nobody"');
   });
 });

@@ -78,6 +78,76 @@ describe('feedback', () => {
     expect(res.body.issue.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    [
+      'an impossible date-time',
+      { ...accepted, outcomeTimestamp: '2020-13-45T99:99Z' },
+      'outcomeTimestamp',
+    ],
+    ['no seconds', { ...accepted, outcomeTimestamp: '2026-11-24T10:00Z' }, 'outcomeTimestamp'],
+    ['no offset', { ...accepted, outcomeTimestamp: '2026-11-24T10:00:00' }, 'outcomeTimestamp'],
+    [
+      '29 February of a common year',
+      { ...accepted, outcomeTimestamp: '2026-02-29T10:00:00Z' },
+      'outcomeTimestamp',
+    ],
+    ['an empty overrideReason', { ...overridden, overrideReason: {} }, 'overrideReason'],
+    [
+      'an empty comment only',
+      { ...overridden, overrideReason: { userComment: '' } },
+      'overrideReason.userComment',
+    ],
+  ])('400 naming the element, nothing stored: %s', async (_name, item, element) => {
+    const before = (await svc.store.listFeedback()).length;
+    const res = await send({ feedback: [item] }).expect(400);
+    expect(res.body.issue[0].expression).toEqual([`feedback[0].${element}`]);
+    expect((await svc.store.listFeedback()).length).toBe(before);
+  });
+
+  it('a null item: one clear issue, not a list of schema internals', async () => {
+    const res = await send({ feedback: [accepted, null] }).expect(400);
+    expect(res.body.issue).toEqual([
+      {
+        severity: 'error',
+        code: 'value',
+        diagnostics: 'feedback[1] must be a JSON object',
+        expression: ['feedback[1]'],
+      },
+    ]);
+  });
+
+  it('acceptedSuggestions on an overridden card: named as only for "accepted"', async () => {
+    const res = await send({
+      feedback: [{ ...overridden, acceptedSuggestions: accepted.acceptedSuggestions }],
+    }).expect(400);
+    expect(res.body.issue.map((i: { diagnostics: string }) => i.diagnostics)).toEqual([
+      'feedback[0].acceptedSuggestions is only for outcome "accepted"',
+    ]);
+  });
+
+  it.each([
+    [
+      'fractional seconds and an offset',
+      { ...accepted, outcomeTimestamp: '1985-04-12T23:20:50.52+02:00' },
+    ],
+    ['a leap day', { ...accepted, outcomeTimestamp: '2024-02-29T00:00:00Z' }],
+    [
+      'a comment without a coded reason',
+      { ...overridden, overrideReason: { userComment: 'seen' } },
+    ],
+    [
+      'overridden without a reason (spec example)',
+      { card: CARD, outcome: 'overridden', outcomeTimestamp: '2020-12-11T00:00:00Z' },
+    ],
+    // The spec makes acceptedSuggestions the client's duty, not a reason to lose the report.
+    [
+      'accepted without acceptedSuggestions',
+      { card: CARD, outcome: 'accepted', outcomeTimestamp: '2026-11-24T10:00:00Z' },
+    ],
+  ])('stored: %s', async (_name, item) => {
+    await send({ feedback: [item] }).expect(200);
+  });
+
   it('the comment is stored but never logged', async () => {
     await send({
       feedback: [

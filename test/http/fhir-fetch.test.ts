@@ -257,4 +257,71 @@ describe('412 when the data cannot be obtained', () => {
     expect(metrics.text).toMatch(/vcf_cds_fhir_fetch_errors_total\{reason="http-error"\} [1-9]/);
     expect(svc.rawLog()).not.toContain('opaque-access-token-123');
   });
+
+  it('an answer larger than FHIR_MAX_RESPONSE_BYTES: 412 naming the setting', async () => {
+    const small = await startTestService({ env: { FHIR_MAX_RESPONSE_BYTES: '2000' } });
+    try {
+      fhirServer()
+        .get('/r4/Observation')
+        .query(true)
+        .reply(200, searchset(observations as never));
+      const res = await request(small.app)
+        .post('/cds-services/vcf-assessment')
+        .send(patientView(PID, { ...auth, prefetch: { patient: data.patient, conditions: null } }))
+        .expect(412);
+      expect(res.body.issue[0].diagnostics).toMatch(/"findings": .*FHIR_MAX_RESPONSE_BYTES/);
+      const metrics = await request(small.app).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/vcf_cds_fhir_fetch_errors_total\{reason="too-large"\} 1/);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('FHIR_SERVER_ALLOWLIST', () => {
+  let listed: TestService;
+  beforeAll(async () => {
+    listed = await startTestService({ env: { FHIR_SERVER_ALLOWLIST: 'http://ehr.example.org' } });
+  });
+  afterAll(async () => {
+    await listed.close();
+  });
+
+  it('a fhirServer off the list is never contacted: 412 naming the origin and the setting', async () => {
+    const scope = fhirServer().get(/.*/).times(3).reply(200, data.patient);
+    const res = await request(listed.app)
+      .post('/cds-services/vcf-assessment')
+      .send(patientView(PID, auth))
+      .expect(412);
+    expect(scope.isDone()).toBe(false);
+    expect(scope.pendingMocks()).toHaveLength(1);
+    expect(res.body.issue[0].diagnostics).toMatch(
+      /http:\/\/fhir\.test is not on .*FHIR_SERVER_ALLOWLIST/,
+    );
+  });
+
+  it('the same request with everything prefetched is answered: the fhirServer is not needed', async () => {
+    const res = await request(listed.app)
+      .post('/cds-services/vcf-assessment')
+      .send(patientView(PID, { ...auth, prefetch: data }))
+      .expect(200);
+    expect(res.body.cards).toHaveLength(1);
+  });
+
+  it('a listed origin is fetched from', async () => {
+    const scope = nock('http://ehr.example.org')
+      .get(`/fhir/Patient/${PID}`)
+      .reply(200, data.patient)
+      .get('/fhir/Observation')
+      .query(true)
+      .reply(200, searchset(observations as never))
+      .get('/fhir/Condition')
+      .query(true)
+      .reply(200, searchset([]));
+    await request(listed.app)
+      .post('/cds-services/vcf-assessment')
+      .send(patientView(PID, { ...auth, fhirServer: 'http://ehr.example.org/fhir' }))
+      .expect(200);
+    scope.done();
+  });
 });

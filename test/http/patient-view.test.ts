@@ -3,6 +3,9 @@
  * profiles/examples sent as prefetch returns the cards CLINICAL-SPEC section 4 prescribes
  * (the expected assessments are those of profiles/examples/README.md).
  */
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplePatientView, patientView } from '../support/hook-requests.js';
@@ -217,17 +220,21 @@ describe('audit', () => {
     const body = examplePatientView('two-level');
     await request(svc.app).post('/cds-services/vcf-assessment').send(body).expect(200);
     const hookInstance = String(body['hookInstance']);
-    // The audit write is off the response path: wait for it.
-    let records = await svc.store.listAudit({ hookInstance });
-    for (let i = 0; i < 50 && records.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      records = await svc.store.listAudit({ hookInstance });
-    }
+    // Committed before the answer was sent: there at once, no waiting.
+    const records = await svc.store.listAudit({ hookInstance });
     expect(records).toHaveLength(1);
     const a = records[0]!;
     expect(a.serviceId).toBe('vcf-assessment');
     expect(a.hook).toBe('patient-view');
-    expect(a.patientIdHash).toMatch(/^[0-9a-f]{64}$/);
+    // HMAC-SHA-256 under the key the store keeps in DATA_DIR: not the plain SHA-256 a dictionary
+    // of plausible ids would reverse.
+    const key = Buffer.from(
+      readFileSync(join(svc.dataDir!, 'audit-id-key'), 'utf8').trim(),
+      'base64',
+    );
+    const id = 'vcf-example-two-level';
+    expect(a.patientIdHash).toBe(createHmac('sha256', key).update(id).digest('hex'));
+    expect(a.patientIdHash).not.toBe(createHash('sha256').update(id).digest('hex'));
     expect(JSON.stringify(a)).not.toContain('vcf-example-two-level"');
     expect(a.outputs.map((o) => [o.level, o.category])).toEqual([
       ['T12', 'benign-favoured'],
@@ -241,5 +248,27 @@ describe('audit', () => {
     );
     expect(a.engineVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(a.knowledgeBaseVersion).toMatch(/\+/);
+  });
+
+  it('one key, one hash per patient: records link across calls; AUDIT_ID_KEY sets the key', async () => {
+    const hashOf = async (s: TestService) => {
+      const body = examplePatientView('benign');
+      await request(s.app).post('/cds-services/vcf-assessment').send(body).expect(200);
+      const [record] = await s.store.listAudit({ hookInstance: String(body['hookInstance']) });
+      return record!.patientIdHash;
+    };
+    expect(await hashOf(svc)).toBe(await hashOf(svc));
+    const keyed = await startTestService({
+      env: { AUDIT_ID_KEY: Buffer.alloc(32, 1).toString('hex') },
+    });
+    try {
+      const hash = await hashOf(keyed);
+      expect(hash).toBe(
+        createHmac('sha256', Buffer.alloc(32, 1)).update('vcf-example-benign').digest('hex'),
+      );
+      expect(hash).not.toBe(await hashOf(svc));
+    } finally {
+      await keyed.close();
+    }
   });
 });

@@ -91,6 +91,20 @@ describe('status codes and error bodies', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it.each([
+    ['/cds-services/vcf-assessment', /JSON but not a JSON object; a CDS Hooks request/],
+    ['/cds-services/vcf-assessment/feedback', /JSON but not a JSON object; feedback/],
+    ['/api/assess', /JSON but not a FHIR Bundle/],
+  ])(
+    '400 for valid JSON that is no request (null, 5, "x", []) at %s: said so, not "not JSON"',
+    async (path, message) => {
+      for (const body of ['null', '5', '"x"', '[]']) {
+        const res = await post(path).set('content-type', 'application/json').send(body).expect(400);
+        expect(res.body.issue[0].diagnostics, body).toMatch(message);
+      }
+    },
+  );
+
   it('415 for a body that is not sent as JSON', async () => {
     const res = await post('/cds-services/vcf-assessment')
       .set('content-type', 'text/plain')
@@ -156,6 +170,11 @@ describe('CORS for browser-based CDS clients', () => {
         .get('/cds-services')
         .set('Origin', 'https://evil.example');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      // Every answer varies by Origin, listed, unlisted or absent: no cache mixes them up.
+      expect(ok.headers['vary']).toMatch(/Origin/);
+      expect(other.headers['vary']).toMatch(/Origin/);
+      const none = await request(strict.app).post('/cds-services/vcf-assessment').send({});
+      expect(none.headers['vary']).toMatch(/Origin/);
     } finally {
       await strict.close();
     }

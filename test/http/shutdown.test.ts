@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown (issue 5, item 3), on the real entry point in its own process: on SIGTERM the
- * service stops accepting, finishes the request in flight, writes its audit record, closes the
- * store and exits 0.
+ * service stops accepting, finishes the request in flight (its audit record committed before its
+ * answer), closes the store and exits 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,30 +66,51 @@ function post(port: number, body: unknown): Promise<{ status: number; text: stri
   });
 }
 
+/** The real entry point in its own process, on `dir`; resolves once it listens. */
+async function startMain(dir: string) {
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot(), 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'],
+    {
+      cwd: projectRoot(),
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const out = { log: '' };
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start: ${out.log}`)), 15_000);
+    child.stdout.on('data', (c: Buffer) => {
+      out.log += c.toString();
+      const m = /"port":(\d+)[^\n]*"msg":"vcf-cds listening"/.exec(out.log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, port, out, exited };
+}
+
+async function auditCount(dir: string, hookInstance: string): Promise<number> {
+  const store = await openStore({ dataDir: dir }, createLogger('silent'));
+  try {
+    return (await store.listAudit({ hookInstance })).length;
+  } finally {
+    await store.close();
+  }
+}
+
 describe('graceful shutdown', () => {
   it('finishes the request in flight, stores its audit, closes the store and exits 0', async () => {
-    const child = spawn(
-      process.execPath,
-      [join(projectRoot(), 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'],
-      {
-        cwd: projectRoot(),
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let log = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${log}`)), 15_000);
-      child.stdout.on('data', (c: Buffer) => {
-        log += c.toString();
-        const m = /"port":(\d+)[^\n]*"msg":"vcf-cds listening"/.exec(log);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { child, port, out, exited } = await startMain(dataDir);
 
     const hookInstance = 'a3c1f0de-0b7e-4d1e-9f55-5e2d9a7c0001';
     const inFlight = post(port, {
@@ -103,16 +124,11 @@ describe('graceful shutdown', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text).cards[0].extension['vcf-cds-assessment'].level).toBe('T10');
     expect(await exited).toBe(0);
-    expect(log).toMatch(/"msg":"shutting down"/);
-    expect(log).toMatch(/"msg":"stopped"/);
+    expect(out.log).toMatch(/"msg":"shutting down"/);
+    expect(out.log).toMatch(/"msg":"stopped"/);
     // No longer listening.
     await expect(post(port, patientView('p1'))).rejects.toThrow();
     // The audit record of the request in flight was written before the store closed.
-    const store = await openStore({ dataDir }, createLogger('silent'));
-    try {
-      expect(await store.listAudit({ hookInstance })).toHaveLength(1);
-    } finally {
-      await store.close();
-    }
+    expect(await auditCount(dataDir, hookInstance)).toBe(1);
   }, 30_000);
 });

@@ -11,14 +11,19 @@ import type { Express } from 'express';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createService } from '../../src/service.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, resolveAuditIdKey } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 
 export const FROZEN_NOW = new Date('2026-11-25T10:00:00.000Z');
 
+/** The audit id key of a service given a store (e.g. replicas on PostgreSQL) and no AUDIT_ID_KEY. */
+export const TEST_AUDIT_ID_KEY = Buffer.alloc(32, 7);
+
 export interface TestService {
   readonly app: Express;
   readonly store: Store;
+  /** The DATA_DIR of the embedded store, when the service opened its own. */
+  readonly dataDir: string | undefined;
   /** Every log line written, parsed. */
   readonly logLines: () => Record<string, unknown>[];
   /** Every log line written, raw. */
@@ -41,8 +46,13 @@ export async function startTestService(
   const logger = createLogger(config.logLevel, sink);
   const dataDir = options.store ? undefined : mkdtempSync(join(tmpdir(), 'vcf-test-'));
   const store = options.store ?? (await openStore({ dataDir: dataDir! }, logger));
+  // Without a store passed in, the real start-up path: AUDIT_ID_KEY, else the key kept in DATA_DIR.
+  const auditIdKey = dataDir
+    ? await resolveAuditIdKey({ ...config, store: { dataDir } }, logger)
+    : (config.auditIdKey ?? TEST_AUDIT_ID_KEY);
   let n = 0;
   const { app } = createService(config, {
+    auditIdKey,
     store,
     logger,
     now: options.now ?? (() => FROZEN_NOW),
@@ -51,6 +61,7 @@ export async function startTestService(
   return {
     app,
     store,
+    dataDir,
     rawLog: () => raw,
     logLines: () =>
       raw

@@ -1,0 +1,21 @@
+/**
+ * Settings that are valid but that an operator should hear about at start: logged as warnings,
+ * the service starts all the same.
+ */
+import { CANCER_SNOMED_CODES_DEFAULT } from '../terminology/index.js';
+import type { Config } from './service-config.js';
+
+export function startupWarnings(config: Pick<Config, 'cancerSnomedCodes'>): string[] {
+  const warnings: string[] = [];
+  const codes = config.cancerSnomedCodes;
+  if (
+    codes.length === CANCER_SNOMED_CODES_DEFAULT.length &&
+    codes.every((c, i) => c === CANCER_SNOMED_CODES_DEFAULT[i])
+  ) {
+    // No terminology server: SNOMED CT descendants cannot be tested (src/terminology/cancer-codes.ts).
+    warnings.push(
+      `VCF_CANCER_SNOMED_CODES is the default (${CANCER_SNOMED_CODES_DEFAULT.join(', ')} only): cancer history coded only in SNOMED CT is recognised only for the configured concepts, not their descendants; list the concepts your EHR records (ICD-10 C00-C97 always count)`,
+    );
+  }
+  return warnings;
+}
