@@ -51,6 +51,7 @@ export function createService(config: Config, runtime: Runtime): Service {
     hook: {
       engine: config.engine,
       cancerSnomedCodes: config.cancerSnomedCodes,
+      ...(config.adcMinimum !== undefined ? { adcMinimum: config.adcMinimum } : {}),
       orderCodes: orderCodeSets(config),
       fetcher,
       now,

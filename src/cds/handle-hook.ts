@@ -24,6 +24,8 @@ import { hooksOf, serviceForHook, type ServiceDefinition } from './services.js';
 export interface HookDeps {
   readonly engine: EngineSettings;
   readonly cancerSnomedCodes: readonly string[];
+  /** VCF_ADC_MINIMUM (no default). */
+  readonly adcMinimum?: number;
   /** Procedure codes the order hooks recognise (CPT, plus a site's SNOMED CT concepts). */
   readonly orderCodes: OrderCodeSets;
   readonly fetcher: FhirFetcher;

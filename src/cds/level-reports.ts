@@ -36,6 +36,8 @@ export interface PatientAssessment {
 export interface AssessDeps {
   readonly engine: EngineSettings;
   readonly cancerSnomedCodes: readonly string[];
+  /** VCF_ADC_MINIMUM: the smallest ADC accepted (no default). */
+  readonly adcMinimum?: number;
   readonly now: () => Date;
 }
 
@@ -82,6 +84,7 @@ export function assessPatient(
   const extraction = extractLevels(items, {
     patientId,
     cancerSnomedCodes: deps.cancerSnomedCodes,
+    ...(deps.adcMinimum !== undefined ? { adcMinimum: deps.adcMinimum } : {}),
     now: deps.now(),
     jsonParsed,
   });

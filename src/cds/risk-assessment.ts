@@ -160,7 +160,10 @@ export type AssessResult =
 export function handleAssessBundle(
   body: unknown,
   patientParam: string | undefined,
-  deps: Pick<HookDeps, 'engine' | 'cancerSnomedCodes' | 'now' | 'newId' | 'auditIdKey'>,
+  deps: Pick<
+    HookDeps,
+    'engine' | 'cancerSnomedCodes' | 'adcMinimum' | 'now' | 'newId' | 'auditIdKey'
+  >,
   bodyParsed = false,
 ): AssessResult {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {

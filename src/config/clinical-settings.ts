@@ -3,6 +3,7 @@
  * Shared by the service and the command line, so a site validates exactly what it runs.
  */
 import { DEFAULT_ENGINE_SETTINGS, settingsErrors, type EngineSettings } from '../engine/index.js';
+import { FREE_WATER_DIFFUSIVITY_37C } from '../knowledge/index.js';
 import { CANCER_SNOMED_CODES_DEFAULT } from '../terminology/index.js';
 import { envReader, isProbability, type Env, type EnvReader } from './env-reader.js';
 
@@ -16,6 +17,11 @@ export interface ClinicalSettings {
    */
   readonly augmentationSnomedCodes: readonly string[];
   readonly biopsySnomedCodes: readonly string[];
+  /**
+   * Smallest ADC (and adc-reference) accepted, in 10^-3 mm2/s. No default: no published physical
+   * lower bound exists (the upper one is free water at 37 C, in the knowledge base).
+   */
+  readonly adcMinimum?: number;
 }
 
 const PROBABILITY = 'expected a number between 0 and 1';
@@ -90,6 +96,16 @@ export function loadClinicalSettings(env: Env): {
     cancerSnomedCodes: read.snomedList('VCF_CANCER_SNOMED_CODES', CANCER_SNOMED_CODES_DEFAULT),
     augmentationSnomedCodes: read.snomedList('VCF_AUGMENTATION_SNOMED_CODES', []),
     biopsySnomedCodes: read.snomedList('VCF_BIOPSY_SNOMED_CODES', []),
+    ...(read.text('VCF_ADC_MINIMUM') !== undefined
+      ? {
+          adcMinimum: read.num(
+            'VCF_ADC_MINIMUM',
+            NaN,
+            (n) => n > 0 && n < FREE_WATER_DIFFUSIVITY_37C.value,
+            `expected a number above 0 and below ${FREE_WATER_DIFFUSIVITY_37C.value} (10^-3 mm2/s, the diffusivity of free water at 37 C)`,
+          ),
+        }
+      : {}),
   };
   return { settings, errors: read.errors };
 }

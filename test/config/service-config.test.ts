@@ -121,6 +121,14 @@ describe('loadConfig', () => {
     expect(errors).toEqual(['VCF_USE_DWI="maybe": expected true or false']);
   });
 
+  it('VCF_ADC_MINIMUM: no default; a site value between 0 and free water at 37 C', () => {
+    expect(loadConfig({}).config.adcMinimum).toBeUndefined();
+    expect(loadConfig({ VCF_ADC_MINIMUM: '0.3' }).config.adcMinimum).toBe(0.3);
+    for (const bad of ['0', '3.5', 'low']) {
+      expect(loadConfig({ VCF_ADC_MINIMUM: bad }).errors[0]).toMatch(/^VCF_ADC_MINIMUM=/);
+    }
+  });
+
   it('client auth off: the issuer list is not read', () => {
     expect(loadConfig({ CDS_CLIENT_ISSUERS: 'nonsense' }).errors).toEqual([]);
   });
