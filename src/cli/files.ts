@@ -7,10 +7,17 @@ function reason(error: unknown): string {
   return typeof code === 'string' ? code : String(error);
 }
 
-/** A UTF-8 text file, or ERR_FILE naming it. */
+/** U+FEFF, the byte order mark some Windows editors and exports put at the start of UTF-8 files. */
+const BOM = '\uFEFF';
+
+/**
+ * A UTF-8 text file without a leading byte order mark (JSON.parse rejects one, and a CSV header
+ * would start with it), or ERR_FILE naming it.
+ */
 export function readText(path: string): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new CliError(
       'ERR_FILE',
@@ -18,6 +25,7 @@ export function readText(path: string): string {
       { file: path },
     );
   }
+  return text.startsWith(BOM) ? text.slice(BOM.length) : text;
 }
 
 /** Writes a text file, or ERR_FILE naming it. */
