@@ -87,6 +87,23 @@ describe('vcf-cds assess on the example bundles', () => {
     expect(JSON.stringify(bundle.entry[0]!.resource['meta'])).toContain('HTEST');
   });
 
+  it('findings that name their patient by urn:uuid (a transaction Bundle) are used', () => {
+    const bundle = JSON.parse(readFileSync(example('benign'), 'utf8')) as {
+      entry: { fullUrl?: string; resource: Record<string, unknown> }[];
+    };
+    const urn = 'urn:uuid:11111111-1111-4111-8111-111111111111';
+    for (const e of bundle.entry) {
+      if (e.resource['resourceType'] === 'Patient') e.fullUrl = urn;
+      else if (e.resource['subject'] !== undefined) e.resource['subject'] = { reference: urn };
+    }
+    const file = join(tmp(), 'urn.bundle.json');
+    writeFileSync(file, JSON.stringify(bundle));
+    const r = run(['assess', file]);
+    expect(r.code).toBe(0);
+    expect(tableRows(r.out).get('L1')![1]).toBe('benign-favoured');
+    expect(r.out).not.toMatch(/not used|ignored/i);
+  });
+
   it('a directory of Bundles is read as one input', () => {
     const r = run(['assess', EXAMPLES_DIR, '--patient', 'vcf-example-benign']);
     expect(r.code).toBe(0);
