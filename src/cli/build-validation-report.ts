@@ -10,7 +10,8 @@ import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
 import { summariseValidation, type Truth, type ValidationCase } from '../validation/index.js';
 import { CliError, placeText } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
-import { assessGroup, readCohort } from './cohort.js';
+import { assessGroup, patientResources, readCohort } from './cohort.js';
+import { skippedInputs, type PatientSkippedInput } from './data-quality.js';
 import { progress } from './progress.js';
 import { gatherReferences } from './reference-sources.js';
 import type { ExcludedCase, ValidationReport } from './validation-report.js';
@@ -36,14 +37,21 @@ export function buildValidationReport(
 
   const needed = [...new Set(references.map((r) => r.patientId))];
   const assessed = new Map<string, PatientAssessment>();
+  const skipped: PatientSkippedInput[] = [];
   const counter = progress(ctx.io, 'assessed patients', needed.length);
   needed.forEach((id, i) => {
-    assessed.set(id, assessGroup(cohort, cohort.patients.get(id)!, ctx));
+    const group = cohort.patients.get(id)!;
+    const a = assessGroup(cohort, group, ctx);
+    assessed.set(id, a);
+    for (const s of skippedInputs(a, patientResources(cohort, group)))
+      skipped.push({ patientId: id, ...s });
     counter.tick(i + 1);
   });
   counter.finish();
 
   const cases: (ValidationCase & { synthetic: boolean })[] = [];
+  let casesWithConflicts = 0;
+  let casesWithPreliminary = 0;
   const excluded: ExcludedCase[] = [];
   for (const r of references) {
     const a = assessed.get(r.patientId)!;
@@ -78,6 +86,8 @@ export function buildValidationReport(
         { ...r.place, resource: r.place.resource ?? `Patient/${r.patientId}` },
       );
     }
+    if (report.quality.conflicts.length > 0) casesWithConflicts++;
+    if (report.quality.preliminary.length > 0) casesWithPreliminary++;
     cases.push({
       patientId: r.patientId,
       level: report.level,
@@ -106,6 +116,9 @@ export function buildValidationReport(
     summary: summariseValidation(cases, options.positive),
     cases,
     excluded,
+    skipped,
+    casesWithConflicts,
+    casesWithPreliminary,
     unreferencedPatients: [...cohort.patients.keys()].filter((id) => !referenced.has(id)).length,
     patientsWithSeveralCases: [...perPatient.values()].filter((n) => n > 1).length,
   };

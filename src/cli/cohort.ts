@@ -68,13 +68,18 @@ function asCollection(items: readonly SourcedResource[]): Record<string, unknown
   };
 }
 
+/** What one patient's assessment reads: its own resources and those that name no patient. */
+export function patientResources(cohort: Cohort, group: PatientGroup): SourcedResource[] {
+  return [...group.resources, ...cohort.shared];
+}
+
 /** One patient through the FHIR layer and the engine, exactly as the CDS service does it. */
 export function assessGroup(
   cohort: Cohort,
   group: PatientGroup,
   ctx: CliContext,
 ): PatientAssessment {
-  const items = [asCollection([...group.resources, ...cohort.shared])];
+  const items = [asCollection(patientResources(cohort, group))];
   return assessPatient(group.patientId, items, {
     engine: ctx.engine,
     cancerSnomedCodes: ctx.cancerSnomedCodes,

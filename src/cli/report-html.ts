@@ -7,6 +7,7 @@ import { COHORT, PUBLISHED_DIAGNOSTIC_EFFICACY, SOURCES } from '../knowledge/ind
 import type { DiagnosticMetrics, TableMetrics, TwoByTwo } from '../validation/index.js';
 import { CATEGORIES, otherClass } from '../validation/index.js';
 import { formatProbability } from '../cds/format.js';
+import { skippedByReason } from './data-quality.js';
 import { coefficientText, percent, proportionText } from './format-stats.js';
 import { escapeHtml as h } from './html-escape.js';
 import { calibrationSvg, rocSvg } from './svg-plots.js';
@@ -84,6 +85,7 @@ function sourceSection(report: ValidationReport): string {
       'Not counted',
       `${report.excluded.length} referenced case(s) without findings at the biopsied level; ${report.unreferencedPatients} patient(s) without a reference result`,
     ],
+    ['Inputs not used', `${report.skipped.length} resource(s) (see Data quality)`],
     ['Generated', h(s.generatedAt)],
     ['Engine / knowledge base', `${h(s.engineVersion)} / ${h(s.knowledgeBaseVersion)}`],
     [
@@ -97,6 +99,36 @@ function sourceSection(report: ValidationReport): string {
     undefined,
     rows.map(([k, v]) => [h(k), v]),
   )}`;
+}
+
+/** What the FHIR layer set aside or flagged among the assessed patients' data. */
+function dataQualitySection(report: ValidationReport): string {
+  const flagged =
+    `<p>${report.casesWithConflicts} counted case(s) had conflicting findings for a sign (the latest was kept); ` +
+    `${report.casesWithPreliminary} rest in part on preliminary findings.</p>`;
+  if (report.skipped.length === 0) {
+    return `<h2>Data quality</h2><p>Every resource of the assessed patients was used.</p>${flagged}`;
+  }
+  const patients = new Set(report.skipped.map((s) => s.patientId)).size;
+  const byReason = skippedByReason(report.skipped).map((r) => [
+    h(r.reason),
+    String(r.count),
+    String(r.patients),
+    r.examples.map(h).join('<br>'),
+  ]);
+  const all = report.skipped.map((s) => [
+    h(s.patientId),
+    h(s.ref),
+    s.origins.length > 0 ? s.origins.map(h).join('<br>') : '-',
+    h(s.reason),
+  ]);
+  return (
+    '<h2>Data quality</h2>' +
+    `<div class="banner mixed">${report.skipped.length} input resource(s) of ${patients} assessed patient(s) were NOT USED: their signs did not count, so the results below are those of the data that could be read. A reason shared by many patients usually means a coding problem at the site.</div>` +
+    table(['Reason not used', 'Resources', 'Patients', 'First read at'], byReason, [1, 2]) +
+    `<details><summary>All ${report.skipped.length} resources not used</summary>${table(['Patient', 'Resource', 'Read at', 'Reason'], all)}</details>` +
+    flagged
+  );
 }
 
 function readingSection(report: ValidationReport): string {
@@ -263,6 +295,7 @@ export function renderReportHtml(report: ValidationReport): string {
     `<p class="note">The CDS service's predictions (category and P(malignant), from the same FHIR layer and engine) against each case's biopsy result. Model: ${h(paper.label)}, doi:${h(paper.doi)}.</p>` +
     banner(report) +
     sourceSection(report) +
+    dataQualitySection(report) +
     readingSection(report) +
     categorySection(report) +
     metricsSection(report) +

@@ -1,5 +1,6 @@
 /** The `validate` command's standard output: a plain-text summary, or the report as JSON. */
 import type { TableMetrics } from '../validation/index.js';
+import { skippedByReason } from './data-quality.js';
 import { coefficientText, percent, proportionText } from './format-stats.js';
 import { textTable } from './text-table.js';
 import {
@@ -69,6 +70,14 @@ export function renderReportText(report: ValidationReport): string {
     lines.push(
       `not counted: ${report.excluded.length} case(s) (no findings at the biopsied level)`,
     );
+  if (report.skipped.length > 0)
+    lines.push(
+      `not used: ${report.skipped.length} input resource(s) of the assessed patients (by reason on standard error and in the HTML report)`,
+    );
+  if (report.casesWithConflicts > 0 || report.casesWithPreliminary > 0)
+    lines.push(
+      `data quality: ${report.casesWithConflicts} counted case(s) with conflicting findings (the latest kept), ${report.casesWithPreliminary} resting on preliminary findings`,
+    );
   if (report.unreferencedPatients > 0)
     lines.push(
       `${report.unreferencedPatients} patient(s) in the cohort have no reference result and were not counted`,
@@ -84,6 +93,10 @@ export function renderReportJson(report: ValidationReport): string {
     rules: { indeterminate: INDETERMINATE_RULE, kappa: KAPPA_NOTE },
     summary: report.summary,
     excluded: report.excluded,
+    skippedInputs: report.skipped,
+    skippedByReason: skippedByReason(report.skipped),
+    casesWithConflicts: report.casesWithConflicts,
+    casesWithPreliminary: report.casesWithPreliminary,
     unreferencedPatients: report.unreferencedPatients,
     patientsWithSeveralCases: report.patientsWithSeveralCases,
     cases: report.cases,

@@ -7,6 +7,7 @@ import { parseArgs, stringOption } from './args.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { buildValidationReport } from './build-validation-report.js';
+import { skippedWarning } from './data-quality.js';
 import { writeText } from './files.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportJson, renderReportText } from './report-text.js';
@@ -65,6 +66,7 @@ export function validateCommand(argv: readonly string[], ctx: CliContext): numbe
       },
     );
   }
+  ctx.io.err(skippedWarning(report.skipped));
   if (report.excluded.length > 0) {
     ctx.io.err(
       `vcf-cds: warning: ${report.excluded.length} case(s) not counted (no findings at the biopsied level); listed in the report.\n`,

@@ -6,6 +6,7 @@
 import type { EngineSettings } from '../engine/index.js';
 import { PUBLISHED_DIAGNOSTIC_EFFICACY } from '../knowledge/index.js';
 import type { ValidationCase, ValidationSummary } from '../validation/index.js';
+import type { PatientSkippedInput } from './data-quality.js';
 
 export interface DataSource {
   /** The cohort path as given on the command line. */
@@ -36,6 +37,12 @@ export interface ValidationReport {
   readonly summary: ValidationSummary;
   readonly cases: readonly (ValidationCase & { readonly synthetic: boolean })[];
   readonly excluded: readonly ExcludedCase[];
+  /** Resources of the assessed patients that the FHIR layer did not use, with reason and origin. */
+  readonly skipped: readonly PatientSkippedInput[];
+  /** Counted cases whose level had conflicting findings for a sign (the latest was kept). */
+  readonly casesWithConflicts: number;
+  /** Counted cases whose level rests in part on preliminary findings. */
+  readonly casesWithPreliminary: number;
   /** Patients in the cohort with no reference result (not counted). */
   readonly unreferencedPatients: number;
   /** Patients that contribute more than one level (the intervals assume independent cases). */

@@ -111,6 +111,102 @@ describe('vcf-cds assess on the example bundles', () => {
   });
 });
 
+describe('inputs set aside are shown, never only counted', () => {
+  const messy = example('messy');
+
+  it('assess lists each resource not used under its patient, with where it was read and why', () => {
+    const r = run(['assess', messy, '--patient', 'vcf-example-messy']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Not used (4 resources):');
+    // profiles/examples/README.md, "messy": entered-in-error, dataAbsentReason, unknown code, wrong type.
+    for (const [id, reason] of [
+      ['pedicle-entered-in-error', /status entered-in-error/],
+      ['enhancement-pattern-absent', /dataAbsentReason/],
+      ['unknown-code', /marrow-oedema-pattern/],
+      ['lesion-extent-wrong-type', /wrong value type/],
+    ] as const) {
+      const line = r.out.split('\n').find((l) => l.includes(`vcf-example-messy-l2-${id} (`));
+      expect(line).toMatch(new RegExp(`\\(${messy.replace(/[.]/g, '\\.')} entry\\[\\d+\\]\\): `));
+      expect(line).toMatch(reason);
+    }
+    expect(r.out).toMatch(
+      /L2: Conflict on Compression degree: kept degree-3 \(Observation\/vcf-example-messy-l2-compression-degree-later, the latest\); also reported degree-2/,
+    );
+    expect(run(['assess', example('incomplete')]).out).toMatch(
+      /L4: Rests on preliminary findings: Lesion extent \(Observation\/vcf-example-incomplete-l4-lesion-extent\)/,
+    );
+  });
+
+  it('assess --json carries them in RiskAssessment.note, and says so on stderr', () => {
+    const r = run(['assess', messy, '--patient', 'vcf-example-messy', '--json']);
+    expect(r.code).toBe(0);
+    const bundle = JSON.parse(r.out) as { entry: { resource: { note: { text: string }[] } }[] };
+    const notes = bundle.entry[0]!.resource.note.map((n) => n.text);
+    expect(notes[0]).toMatch(/Decision support, not a diagnosis/);
+    expect(notes.filter((n) => n.startsWith('Not used: Observation/'))).toHaveLength(4);
+    expect(notes).toContainEqual(
+      expect.stringMatching(
+        /^Not used: Observation\/vcf-example-messy-l2-unknown-code \(.+ entry\[\d+\]\): code/,
+      ),
+    );
+    expect(notes).toContainEqual(expect.stringMatching(/^Conflict on Compression degree: kept/));
+    expect(r.err).toMatch(/warning: 4 resource\(s\) of 1 patient\(s\) not used/);
+  });
+
+  it('a patient whose every finding is unusable is listed, not dropped', () => {
+    const file = join(tmp(), 'unusable.ndjson');
+    writeFileSync(
+      file,
+      [
+        '{"resourceType":"Patient","id":"p1"}',
+        '{"resourceType":"Observation","id":"o1","status":"cancelled","code":{"coding":[{"system":"https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding","code":"pedicle"}]},"subject":{"reference":"Patient/p1"}}',
+      ].join('\n'),
+    );
+    const table = run(['assess', file]);
+    expect(table.out).toContain('no vertebral compression fracture findings');
+    expect(table.out).toMatch(
+      new RegExp(`Observation/o1 \\(${file.replace(/[.]/g, '\\.')}:2\\): status`),
+    );
+    const json = run(['assess', file, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ entry: [] });
+    expect(json.err).toMatch(
+      /Patient\/p1: no level assessed; not used:\n  - Observation\/o1 \(.+:2\): status/,
+    );
+  });
+
+  it('validate warns with counts per reason and the first origins, and the report tables them', () => {
+    const file = join(tmp(), 'miscoded.ndjson');
+    run(['simulate', '--n', '12', '--seed', '4', '--out', file]);
+    // A site that codes the pedicle "intact" for every patient, a value outside the ValueSet.
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) =>
+        l.includes('"code":"pedicle"')
+          ? l.replace(/"code":"(preserved|destroyed)"/, '"code":"intact"')
+          : l,
+      )
+      .join('\n');
+    writeFileSync(file, text);
+    const pedicleLines = text
+      .split('\n')
+      .flatMap((l, i) => (l.includes('"code":"intact"') ? [`${file}:${i + 1}`] : []));
+    expect(pedicleLines).toHaveLength(12);
+    const html = join(tmp(), 'r.html');
+    const r = run(['validate', file, '--out', html]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'warning: 12 input resource(s) of 12 assessed patient(s) were not used, so their signs did not count:',
+    );
+    const reasonLine = r.err.split('\n').find((l) => l.startsWith('  12 x '))!;
+    expect(reasonLine).toMatch(/"intact".*pedicle/);
+    expect(reasonLine).toContain(`(12 patients; e.g. ${pedicleLines.slice(0, 3).join(', ')})`);
+    expect(r.out).toMatch(/not used: 12 input resource\(s\)/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('12 input resource(s) of 12 assessed patient(s) were NOT USED');
+    expect(page).toContain('All 12 resources not used');
+  });
+});
+
 describe('vcf-cds simulate', () => {
   it('is deterministic per seed (NDJSON on stdout), and the seed matters', () => {
     const a = run(['simulate', '--n', '15', '--seed', '7']);

@@ -58,7 +58,11 @@ describe('summariseValidation: how indeterminate counts', () => {
   });
 });
 
-function report(synthetic: boolean, patientId = 'p<1>'): ValidationReport {
+function report(
+  synthetic: boolean,
+  patientId = 'p<1>',
+  skipped: ValidationReport['skipped'] = [],
+): ValidationReport {
   const cases = CASES.map((c, i) => ({
     ...c,
     patientId: i === 0 ? patientId : c.patientId,
@@ -79,6 +83,9 @@ function report(synthetic: boolean, patientId = 'p<1>'): ValidationReport {
     summary: summariseValidation(cases, 'malignant'),
     cases,
     excluded: [],
+    skipped,
+    casesWithConflicts: 0,
+    casesWithPreliminary: 0,
     unreferencedPatients: 0,
     patientsWithSeveralCases: 0,
   };
@@ -104,6 +111,30 @@ describe('HTML report', () => {
     expect(html).toContain('83.3% (5/6; 95% CI 43.6% to 97.0%)');
     expect(html).toMatch(/AUC 0\.\d{3} \(95% CI/);
     expect(html).toContain('Brier score');
+  });
+  it('tables the inputs not used: per reason with counts and origins, then every one', () => {
+    const wrong = 'the value is not one the engine reads for pedicle';
+    const skipped = [
+      { patientId: 'm1', ref: 'Observation/a', reason: wrong, origins: ['c.ndjson:3'] },
+      { patientId: 'm2', ref: 'Observation/b', reason: wrong, origins: ['c.ndjson:19'] },
+      { patientId: 'm2', ref: 'Observation/<c>', reason: 'status cancelled', origins: [] },
+    ];
+    const page = renderReportHtml(report(false, 'p<1>', skipped));
+    expect(page).toContain('3 input resource(s) of 2 assessed patient(s) were NOT USED');
+    expect(page).toContain(
+      `<tr><td>${wrong}</td><td class="num">2</td><td class="num">2</td><td>c.ndjson:3<br>c.ndjson:19</td></tr>`,
+    );
+    expect(page).toContain('<td>Observation/&lt;c&gt;</td>');
+    expect(renderReportHtml(report(false))).toContain(
+      'Every resource of the assessed patients was used.',
+    );
+    const json = JSON.parse(renderReportJson(report(false, 'p<1>', skipped))) as {
+      skippedByReason: { reason: string; count: number; patients: number }[];
+    };
+    expect(json.skippedByReason[0]).toMatchObject({ reason: wrong, count: 2, patients: 2 });
+    expect(renderReportText(report(false, 'p<1>', skipped))).toMatch(
+      /not used: 3 input resource\(s\)/,
+    );
   });
   it('escapes site data', () => {
     const h = renderReportHtml(report(false, '<img onerror=x>'));
