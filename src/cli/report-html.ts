@@ -8,10 +8,11 @@ import type { DiagnosticMetrics, TableMetrics, TwoByTwo } from '../validation/in
 import { CATEGORIES, otherClass } from '../validation/index.js';
 import { formatProbability } from '../cds/format.js';
 import { skippedByReason } from './data-quality.js';
-import { coefficientText, percent, proportionText } from './format-stats.js';
+import { coefficientText, estimateText, percent, proportionText } from './format-stats.js';
 import { escapeHtml as h } from './html-escape.js';
 import { calibrationSvg, rocSvg } from './svg-plots.js';
 import {
+  BOUNDARY_NOTE,
   INDETERMINATE_RULE,
   KAPPA_NOTE,
   sourceKind,
@@ -143,6 +144,7 @@ function readingSection(report: ValidationReport): string {
     `<li><b>Indeterminate results.</b> ${h(INDETERMINATE_RULE)}</li>` +
     '<li>Proportions carry a 95% Wilson score interval. ROC AUC uses the unrounded P(malignant) of every case, with a DeLong 95% interval; it does not depend on the positive class.</li>' +
     `<li>${h(KAPPA_NOTE)}</li>` +
+    `<li>${h(BOUNDARY_NOTE)}</li>` +
     '<li>Calibration bins are fixed tenths of P(malignant) ([0, 0.1), ..., [0.9, 1]): a naive Bayes product pushes most probabilities to the extremes, and tenths put the default category thresholds on bin edges.</li>' +
     several +
     '</ul>'
@@ -211,8 +213,8 @@ function metricsSection(report: ValidationReport): string {
   ]);
   rows.push([
     "Cohen's kappa vs biopsy",
-    coefficientText(a.kappa?.kappa, a.kappa?.ci),
-    coefficientText(d.kappa?.kappa, d.kappa?.ci),
+    estimateText(a.kappa?.kappa, a.kappa?.ci, a.kappa?.noInterval),
+    estimateText(d.kappa?.kappa, d.kappa?.ci, d.kappa?.noInterval),
   ]);
   return (
     `<h2>Diagnostic metrics (positive class: ${report.summary.positive})</h2>` +
@@ -227,7 +229,7 @@ function metricsSection(report: ValidationReport): string {
 
 function plotsSection(report: ValidationReport): string {
   const s = report.summary;
-  const auc = `AUC ${coefficientText(s.roc.auc, s.roc.ci)}`;
+  const auc = `AUC ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`;
   const calRows = s.calibration.bins.map((b) => [
     `[${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}${b.closedAbove ? ']' : ')'}`,
     String(b.n),

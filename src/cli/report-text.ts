@@ -1,9 +1,11 @@
 /** The `validate` command's standard output: a plain-text summary, or the report as JSON. */
 import type { TableMetrics } from '../validation/index.js';
 import { skippedByReason } from './data-quality.js';
-import { coefficientText, percent, proportionText } from './format-stats.js';
+import { coefficientText, estimateText, percent, proportionText } from './format-stats.js';
 import { textTable } from './text-table.js';
 import {
+  BOUNDARY_NOTE,
+  hasBoundaryEstimate,
   INDETERMINATE_RULE,
   KAPPA_NOTE,
   sourceKind,
@@ -25,7 +27,7 @@ function metricsLines(title: string, t: TableMetrics): string[] {
   return [
     title,
     ...METRIC_LABELS.map(([k, label]) => `  ${label.padEnd(LABEL_WIDTH)}  ${proportionText(m[k])}`),
-    `  ${KAPPA_LABEL}  ${coefficientText(t.kappa?.kappa, t.kappa?.ci)}`,
+    `  ${KAPPA_LABEL}  ${estimateText(t.kappa?.kappa, t.kappa?.ci, t.kappa?.noInterval)}`,
   ];
 }
 
@@ -63,7 +65,7 @@ export function renderReportText(report: ValidationReport): string {
     ...metricsLines('All cases, indeterminate counted as malignant:', s.indeterminateAsMalignant),
     ...metricsLines('Definitive calls only:', s.definitiveOnly),
     '',
-    `ROC AUC of P(malignant): ${coefficientText(s.roc.auc, s.roc.ci)} (DeLong)`,
+    `ROC AUC of P(malignant) (DeLong interval): ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`,
     `calibration: Brier score ${coefficientText(s.calibration.brier)}; mean P(malignant) ${s.calibration.meanPredicted === undefined ? 'n/a' : percent(s.calibration.meanPredicted)} vs observed ${s.calibration.observedRate === undefined ? 'n/a' : percent(s.calibration.observedRate)}`,
   );
   if (report.excluded.length > 0)
@@ -82,7 +84,9 @@ export function renderReportText(report: ValidationReport): string {
     lines.push(
       `${report.unreferencedPatients} patient(s) in the cohort have no reference result and were not counted`,
     );
-  lines.push('', INDETERMINATE_RULE, KAPPA_NOTE, '');
+  lines.push('', INDETERMINATE_RULE, KAPPA_NOTE);
+  if (hasBoundaryEstimate(s)) lines.push(BOUNDARY_NOTE);
+  lines.push('');
   return lines.join('\n');
 }
 

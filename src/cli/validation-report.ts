@@ -71,3 +71,18 @@ export const KAPPA_NOTE =
   '(Fleiss-Cohen-Everitt 1969 standard error, Wald 95% interval). The kappa column of the ' +
   `paper's ${PUBLISHED_DIAGNOSTIC_EFFICACY.table} (CT ${PAPER_KAPPA.ct.kappa}, MRI ${PAPER_KAPPA.mri.kappa}, ` +
   `combined ${PAPER_KAPPA.combined.kappa}) is inter-observer agreement between readers, a different quantity.`;
+
+/** Why a kappa or AUC of 1 has no interval (NoInterval 'boundary', src/validation/interval.ts). */
+export const BOUNDARY_NOTE =
+  'A kappa or AUC on the edge of its range (1.000: every case agrees, or every malignant case ' +
+  'scores above every benign one) has a Wald standard error of 0, so no interval is given ' +
+  '("CI not estimable (boundary)") rather than an interval of zero width: a finite sample ' +
+  'cannot show certainty. Read it with the Wilson intervals of the proportions, which stay ' +
+  'informative at 100%.';
+
+/** Whether any kappa or the AUC of a summary sits on the boundary (BOUNDARY_NOTE applies). */
+export function hasBoundaryEstimate(s: ValidationSummary): boolean {
+  return [s.indeterminateAsMalignant.kappa, s.definitiveOnly.kappa, s.roc].some(
+    (e) => e?.noInterval === 'boundary',
+  );
+}

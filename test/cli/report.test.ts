@@ -136,6 +136,42 @@ describe('HTML report', () => {
       /not used: 3 input resource\(s\)/,
     );
   });
+  it('a kappa and an AUC of 1 print "CI not estimable (boundary)", never "1.000 to 1.000"', () => {
+    // Every malignant case malignant-favoured above every benign one benign-favoured.
+    const perfect = CASES.filter((c) => c.category !== 'indeterminate').map((c) => ({
+      ...c,
+      category: (c.reference === 'malignant' ? 'malignant-favoured' : 'benign-favoured') as
+        'malignant-favoured' | 'benign-favoured',
+      probabilityMalignant: c.reference === 'malignant' ? 0.95 : 0.05,
+    }));
+    const base = report(false);
+    const r: ValidationReport = {
+      ...base,
+      cases: perfect.map((c) => ({ ...c, synthetic: false })),
+      summary: summariseValidation(perfect, 'malignant'),
+    };
+    const text = renderReportText(r);
+    expect(text).toContain("Cohen's kappa vs biopsy  1.000; CI not estimable (boundary)");
+    expect(text).toContain(
+      'ROC AUC of P(malignant) (DeLong interval): 1.000; CI not estimable (boundary)',
+    );
+    const page = renderReportHtml(r);
+    expect(page).toContain('AUC 1.000; CI not estimable (boundary)');
+    expect(page).toContain('<td>1.000; CI not estimable (boundary)</td>');
+    for (const out of [text, page]) expect(out).not.toMatch(/1\.000 to 1\.000/);
+    const json = renderReportJson(r);
+    const body = JSON.parse(json) as {
+      summary: { roc: Record<string, unknown>; definitiveOnly: { kappa: Record<string, unknown> } };
+    };
+    expect(body.summary.roc).toMatchObject({ auc: 1, se: 0, noInterval: 'boundary' });
+    expect(body.summary.roc['ci']).toBeUndefined();
+    expect(body.summary.definitiveOnly.kappa).toMatchObject({ kappa: 1, noInterval: 'boundary' });
+    // No null stands in for the missing interval (the ROC's +infinity threshold is the only null).
+    const { points: _points, ...rocFields } = body.summary.roc;
+    expect(JSON.stringify([rocFields, body.summary.definitiveOnly.kappa])).not.toContain('null');
+    // The usual report keeps its intervals.
+    expect(renderReportText(report(false))).not.toContain('not estimable');
+  });
   it('escapes site data', () => {
     const h = renderReportHtml(report(false, '<img onerror=x>'));
     expect(h).not.toContain('<img');

@@ -45,6 +45,28 @@ describe("Cohen's kappa", () => {
     expect(k.kappa).toBe(1);
     expect(k.se).toBeCloseTo(0, 10);
   });
+  it('on the boundary (kappa 1 or -1, SE 0): no zero-width interval, the reason instead', () => {
+    const perfect = cohenKappa([
+      [10, 0],
+      [0, 5],
+    ])!;
+    expect(perfect.ci).toBeUndefined();
+    expect(perfect.noInterval).toBe('boundary');
+    const reversed = cohenKappa([
+      [0, 5],
+      [5, 0],
+    ])!;
+    expect(reversed.kappa).toBe(-1);
+    expect(reversed).toMatchObject({ noInterval: 'boundary' });
+    expect(reversed.ci).toBeUndefined();
+    // Off the boundary the Wald interval stays: 9 of 10 agree.
+    const k = cohenKappa([
+      [5, 1],
+      [0, 4],
+    ])!;
+    expect(k.noInterval).toBeUndefined();
+    expect(k.ci!.upper - k.ci!.lower).toBeGreaterThan(0.1);
+  });
   it('chance agreement only: kappa 0', () => {
     expect(
       cohenKappa([
@@ -101,6 +123,36 @@ describe('ROC AUC with DeLong CI', () => {
     expect(points[0]).toMatchObject({ fpr: 0, tpr: 0 });
     expect(points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
     expect(points.find((p) => p.threshold === 0.5)).toMatchObject({ fpr: 0.5, tpr: 1 });
+  });
+  it('complete separation (AUC 1, DeLong SE 0): no interval, reason boundary', () => {
+    const r = roc([
+      { score: 0.9, event: true },
+      { score: 0.8, event: true },
+      { score: 0.2, event: false },
+      { score: 0.1, event: false },
+    ]);
+    expect(r.auc).toBe(1);
+    expect(r.se).toBe(0);
+    expect(r.ci).toBeUndefined();
+    expect(r.noInterval).toBe('boundary');
+    const reversed = roc([
+      { score: 0.1, event: true },
+      { score: 0.2, event: true },
+      { score: 0.8, event: false },
+      { score: 0.9, event: false },
+    ]);
+    expect(reversed).toMatchObject({ auc: 0, noInterval: 'boundary' });
+  });
+  it('SE 0 off the boundary (every score tied) and too few cases say so', () => {
+    const tied = roc([0, 1, 2, 3].map((i) => ({ score: 0.5, event: i < 2 })));
+    expect(tied).toMatchObject({ auc: 0.5, se: 0, noInterval: 'zero-variance' });
+    expect(tied.ci).toBeUndefined();
+    const few = roc([
+      { score: 0.9, event: true },
+      { score: 0.2, event: false },
+      { score: 0.3, event: false },
+    ]);
+    expect(few).toMatchObject({ auc: 1, noInterval: 'too-few-cases' });
   });
   it('one class only: no AUC', () => {
     expect(roc([{ score: 0.2, event: true }]).auc).toBeUndefined();
