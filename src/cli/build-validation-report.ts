@@ -49,7 +49,7 @@ export function buildValidationReport(
   });
   counter.finish();
 
-  const cases: (ValidationCase & { synthetic: boolean })[] = [];
+  const cases: (ValidationCase & { synthetic: boolean; simulated: boolean })[] = [];
   let casesWithConflicts = 0;
   let casesWithPreliminary = 0;
   const excluded: ExcludedCase[] = [];
@@ -95,6 +95,7 @@ export function buildValidationReport(
       category: report.assessment.category,
       probabilityMalignant: report.assessment.probabilityMalignant,
       synthetic: cohort.patients.get(r.patientId)!.synthetic,
+      simulated: cohort.patients.get(r.patientId)!.simulated,
     });
   }
 
@@ -108,6 +109,7 @@ export function buildValidationReport(
       referenceFrom: from,
       patientsInCohort: cohort.patients.size,
       syntheticCases: cases.filter((c) => c.synthetic).length,
+      simulatedCases: cases.filter((c) => c.synthetic && c.simulated).length,
       generatedAt: ctx.now().toISOString(),
       engineVersion: ENGINE_VERSION,
       knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,

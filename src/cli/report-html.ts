@@ -14,6 +14,7 @@ import { calibrationSvg, rocSvg } from './svg-plots.js';
 import {
   BOUNDARY_NOTE,
   INDETERMINATE_RULE,
+  isSimulatedCohort,
   KAPPA_NOTE,
   sourceKind,
   type ValidationReport,
@@ -51,12 +52,19 @@ function table(
 
 function banner(report: ValidationReport): string {
   const kind = sourceKind(report);
-  if (kind === 'simulated') {
+  if (kind === 'synthetic' && isSimulatedCohort(report)) {
     return (
-      '<div class="banner simulated">SIMULATED COHORT: every case is synthetic (tagged HTEST, ' +
-      "<code>vcf-cds simulate</code>). Its signs are drawn independently from the paper's own counts, " +
+      '<div class="banner simulated">SIMULATED COHORT: every case is synthetic (tagged HTEST) and ' +
+      "written by <code>vcf-cds simulate</code> (its meta.source). Its signs are drawn independently from the paper's own counts, " +
       'exactly as the engine assumes, so these results flatter the engine and are NOT evidence of ' +
       'accuracy on real patients.</div>'
+    );
+  }
+  if (kind === 'synthetic') {
+    return (
+      '<div class="banner simulated">SYNTHETIC/TEST DATA: every case is tagged as synthetic/test data ' +
+      '(HTEST tag). These are not real patients, so these results are NOT evidence of accuracy on ' +
+      'real patients.</div>'
     );
   }
   if (kind === 'mixed') {
@@ -287,7 +295,8 @@ function casesSection(report: ValidationReport): string {
 
 export function renderReportHtml(report: ValidationReport): string {
   const kind = sourceKind(report);
-  const title = `vcf-cds validation report${kind === 'simulated' ? ' (SIMULATED COHORT)' : ''}`;
+  const label = isSimulatedCohort(report) ? 'SIMULATED COHORT' : 'SYNTHETIC/TEST DATA';
+  const title = `vcf-cds validation report${kind === 'synthetic' ? ` (${label})` : ''}`;
   const paper = SOURCES.zhao2026;
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +

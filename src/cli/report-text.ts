@@ -7,6 +7,7 @@ import {
   BOUNDARY_NOTE,
   hasBoundaryEstimate,
   INDETERMINATE_RULE,
+  isSimulatedCohort,
   KAPPA_NOTE,
   sourceKind,
   type ValidationReport,
@@ -35,9 +36,11 @@ export function renderReportText(report: ValidationReport): string {
   const s = report.summary;
   const kind = sourceKind(report);
   const lines: string[] = [];
-  if (kind === 'simulated') {
+  if (kind === 'synthetic') {
     lines.push(
-      'SIMULATED COHORT (synthetic data tagged HTEST): not evidence of real-world accuracy.',
+      isSimulatedCohort(report)
+        ? 'SIMULATED COHORT (vcf-cds simulate; synthetic data tagged HTEST): not evidence of real-world accuracy.'
+        : 'SYNTHETIC/TEST DATA (HTEST tag on every case): not evidence of real-world accuracy.',
       '',
     );
   } else if (kind === 'mixed') {
@@ -93,7 +96,7 @@ export function renderReportText(report: ValidationReport): string {
 /** The whole report as JSON (ROC thresholds of +infinity written as null). */
 export function renderReportJson(report: ValidationReport): string {
   const body = {
-    source: { ...report.source, kind: sourceKind(report) },
+    source: { ...report.source, kind: sourceKind(report), simulated: isSimulatedCohort(report) },
     rules: { indeterminate: INDETERMINATE_RULE, kappa: KAPPA_NOTE },
     summary: report.summary,
     excluded: report.excluded,

@@ -5,7 +5,8 @@
  *   (patient_id,reference,level), the CSV form of the reference results;
  * - FILE.ndjson (or stdout when --out is absent): one resource per line, each patient's
  *   resources followed by a biopsy reference Observation, the FHIR form.
- * Everything is tagged HTEST (test health data), and `validate` labels its report simulated.
+ * Everything is tagged HTEST (test health data) with meta.source SIMULATE_SOURCE, and `validate`
+ * labels its report a simulated cohort.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -16,7 +17,7 @@ import type { CliContext } from './cli-context.js';
 import { progress } from './progress.js';
 import { referenceObservation } from './reference-result.js';
 import { simulateCohort, type SimulatedPatient } from './simulate.js';
-import { SYNTHETIC_TAG } from './synthetic-tag.js';
+import { SIMULATED_META } from './synthetic-tag.js';
 
 export const SIMULATE_USAGE = `Usage: vcf-cds simulate [--n N] [--seed S] [--out DIR|FILE.ndjson]
 
@@ -36,9 +37,7 @@ function resourcesOf(p: SimulatedPatient): Record<string, unknown>[] {
 }
 
 function ndjsonLines(p: SimulatedPatient): string {
-  const reference = referenceObservation(p.patientId, p.truth, p.level, {
-    meta: { tag: [SYNTHETIC_TAG] },
-  });
+  const reference = referenceObservation(p.patientId, p.truth, p.level, { meta: SIMULATED_META });
   return [...resourcesOf(p), reference].map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 

@@ -15,8 +15,10 @@ export interface DataSource {
   /** Where the reference results were read: CSV paths and/or "FHIR biopsy Observations". */
   readonly referenceFrom: readonly string[];
   readonly patientsInCohort: number;
-  /** Cases whose patient's resources are tagged HTEST (simulated / test data). */
+  /** Cases whose patient's resources are tagged HTEST (synthetic / test data). */
   readonly syntheticCases: number;
+  /** Of those, the cases whose data carry `vcf-cds simulate`'s meta.source (SIMULATE_SOURCE). */
+  readonly simulatedCases: number;
   readonly generatedAt: string;
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
@@ -35,7 +37,10 @@ export interface ExcludedCase {
 export interface ValidationReport {
   readonly source: DataSource;
   readonly summary: ValidationSummary;
-  readonly cases: readonly (ValidationCase & { readonly synthetic: boolean })[];
+  readonly cases: readonly (ValidationCase & {
+    readonly synthetic: boolean;
+    readonly simulated: boolean;
+  })[];
   readonly excluded: readonly ExcludedCase[];
   /** Resources of the assessed patients that the FHIR layer did not use, with reason and origin. */
   readonly skipped: readonly PatientSkippedInput[];
@@ -49,11 +54,19 @@ export interface ValidationReport {
   readonly patientsWithSeveralCases: number;
 }
 
-/** How the report words the data source's nature. */
-export function sourceKind(report: ValidationReport): 'simulated' | 'mixed' | 'site' {
+/**
+ * How the report words the data source's nature: 'synthetic' when every case is tagged HTEST
+ * (test data of any origin), 'mixed' when some are, 'site' when none is.
+ */
+export function sourceKind(report: ValidationReport): 'synthetic' | 'mixed' | 'site' {
   const s = report.source.syntheticCases;
   if (s === 0) return 'site';
-  return s === report.cases.length ? 'simulated' : 'mixed';
+  return s === report.cases.length ? 'synthetic' : 'mixed';
+}
+
+/** Every case is synthetic and written by `vcf-cds simulate` (its meta.source), so it may be named. */
+export function isSimulatedCohort(report: ValidationReport): boolean {
+  return report.cases.length > 0 && report.source.simulatedCases === report.cases.length;
 }
 
 /** The rule for indeterminate results, as the report prints it. */

@@ -221,6 +221,14 @@ describe('vcf-cds simulate', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.every((r) => JSON.stringify(r['meta']).includes('HTEST'))).toBe(true);
+    // simulate's own mark, which lets a report name it (other HTEST data is not its output).
+    expect(
+      lines.every(
+        (r) =>
+          (r['meta'] as { source?: string }).source ===
+          'https://w3id.org/vcf-cds/fhir/vcf-cds-simulate',
+      ),
+    ).toBe(true);
     expect(lines.filter((r) => String(r['id']).endsWith('-biopsy'))).toHaveLength(15);
   });
 
@@ -284,7 +292,7 @@ describe('vcf-cds simulate then validate', () => {
     };
     const fromDir = JSON.parse(run(['validate', dir, '--json']).out) as typeof fromNdjson;
     expect(fromNdjson.summary.n).toBe(120);
-    expect(fromNdjson.source.kind).toBe('simulated');
+    expect(fromNdjson.source.kind).toBe('synthetic');
     expect(fromNdjson.summary.byCategory).toEqual(fromDir.summary.byCategory);
     expect(fromNdjson.summary.roc.auc).toBe(fromDir.summary.roc.auc);
   });
@@ -339,6 +347,17 @@ describe('vcf-cds validate: matching references to levels', () => {
     expect(body.patientsWithSeveralCases).toBe(1);
     // 8 patients in the examples (messy holds two), 3 referenced.
     expect(body.unreferencedPatients).toBe(5);
+  });
+
+  it('HTEST-tagged data not written by simulate (the examples) is called synthetic/test data', () => {
+    const ref = csv(['vcf-example-benign,benign,', 'vcf-example-malignant,malignant,']);
+    const html = join(tmp(), 'examples.html');
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--out', html]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^SYNTHETIC\/TEST DATA \(HTEST tag/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('synthetic/test data (HTEST tag)');
+    expect(page).not.toContain('vcf-cds simulate');
   });
 
   it('no level for a patient with several levels is an error naming the CSV line', () => {

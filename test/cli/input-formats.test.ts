@@ -183,6 +183,7 @@ describe('reference results', () => {
       resource: obs as never,
       origin: { file: 'c.ndjson', line: 4 },
       synthetic: false,
+      simulated: false,
     };
     expect(referenceFromObservation(item, 'p1', () => 'L2')).toMatchObject({
       patientId: 'p1',

@@ -62,11 +62,13 @@ function report(
   synthetic: boolean,
   patientId = 'p<1>',
   skipped: ValidationReport['skipped'] = [],
+  simulated = synthetic,
 ): ValidationReport {
   const cases = CASES.map((c, i) => ({
     ...c,
     patientId: i === 0 ? patientId : c.patientId,
     synthetic,
+    simulated,
   }));
   return {
     source: {
@@ -75,6 +77,7 @@ function report(
       referenceFrom: ['CSV cohort/reference.csv'],
       patientsInCohort: 10,
       syntheticCases: synthetic ? cases.length : 0,
+      simulatedCases: synthetic && simulated ? cases.length : 0,
       generatedAt: '2026-03-01T12:00:00.000Z',
       engineVersion: 'e',
       knowledgeBaseVersion: 'k',
@@ -105,6 +108,19 @@ describe('HTML report', () => {
     expect(html).toContain('inter-observer agreement');
     expect(html).toContain('Positive class: malignant');
     expect(renderReportHtml(report(false))).not.toContain('SIMULATED COHORT');
+  });
+  it('names vcf-cds simulate only for data carrying its meta.source; other HTEST data is "synthetic/test data"', () => {
+    const tagged = report(true, 'p<1>', [], false);
+    const page = renderReportHtml(tagged);
+    expect(page).toContain('SYNTHETIC/TEST DATA');
+    expect(page).toContain('(HTEST tag)');
+    expect(page).not.toContain('vcf-cds simulate');
+    expect(page).not.toContain('SIMULATED COHORT');
+    expect(renderReportText(tagged)).toMatch(/^SYNTHETIC\/TEST DATA \(HTEST tag/);
+    expect(renderReportHtml(report(true))).toContain('written by <code>vcf-cds simulate</code>');
+    expect(renderReportText(report(true))).toMatch(/^SIMULATED COHORT \(vcf-cds simulate;/);
+    const json = JSON.parse(renderReportJson(tagged)) as { source: Record<string, unknown> };
+    expect(json.source).toMatchObject({ kind: 'synthetic', simulated: false });
   });
   it('prints the metrics with their intervals', () => {
     // Sensitivity, main table: 5/6 = 83.3%, Wilson 95% CI 43.6% to 97.0%.
@@ -147,7 +163,7 @@ describe('HTML report', () => {
     const base = report(false);
     const r: ValidationReport = {
       ...base,
-      cases: perfect.map((c) => ({ ...c, synthetic: false })),
+      cases: perfect.map((c) => ({ ...c, synthetic: false, simulated: false })),
       summary: summariseValidation(perfect, 'malignant'),
     };
     const text = renderReportText(r);
@@ -183,7 +199,7 @@ describe('HTML report', () => {
       source: { kind: string };
       summary: { roc: { points: { threshold: unknown }[] } };
     };
-    expect(json.source.kind).toBe('simulated');
+    expect(json.source.kind).toBe('synthetic');
     expect(json.summary.roc.points[0]!.threshold).toBeNull();
   });
 });
