@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { intOption, parseArgs, stringOption } from './args.js';
 import { CliError } from './cli-error.js';
-import { writeText } from './files.js';
+import { openTextSink, writeText } from './files.js';
 import type { CliContext } from './cli-context.js';
 import { progress } from './progress.js';
 import { referenceObservation } from './reference-result.js';
@@ -85,15 +85,19 @@ export function simulateCommand(argv: readonly string[], ctx: CliContext): numbe
   const counter = progress(ctx.io, 'simulated patients', n);
 
   if (out === undefined || extname(out).toLowerCase() === '.ndjson') {
-    const chunks: string[] = [];
+    // Written patient by patient: a large cohort never has to fit in one string.
+    const sink =
+      out === undefined ? { write: ctx.io.out, close: () => undefined } : openTextSink(out);
     let i = 0;
-    for (const p of simulateCohort(n, seed)) {
-      chunks.push(ndjsonLines(p));
-      counter.tick(++i);
+    try {
+      for (const p of simulateCohort(n, seed)) {
+        sink.write(ndjsonLines(p));
+        counter.tick(++i);
+      }
+    } finally {
+      sink.close();
     }
     counter.finish();
-    if (out === undefined) ctx.io.out(chunks.join(''));
-    else writeText(out, chunks.join(''));
     ctx.io.err(
       `vcf-cds: ${label}; ${n} patients as NDJSON${out ? ` in ${out}` : ''}, each with a biopsy reference Observation, tagged HTEST.\n`,
     );

@@ -3,6 +3,7 @@
  * engine, plus ONE spawned smoke test of the `vcf-cds` entry point under tsx.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +231,30 @@ describe('vcf-cds simulate', () => {
       ),
     ).toBe(true);
     expect(lines.filter((r) => String(r['id']).endsWith('-biopsy'))).toHaveLength(15);
+  });
+
+  it('streams patient by patient: stdout and --out F.ndjson are the same bytes as before streaming', () => {
+    // SHA-256 of `simulate --n 40 --seed 42` from the version that built the whole output as one
+    // string (commit 503fd12); a deliberate change of the cohort format updates this value.
+    const BEFORE_STREAMING = '838db16dc0d8d64dbcbd420257fa1bbf7852b7bbac2e036936199a2d8db5d035';
+    const chunks: string[] = [];
+    const toStdout = run(['simulate', '--n', '40', '--seed', '42'], {
+      io: { out: (t) => void chunks.push(t), err: () => undefined, interactive: false },
+    });
+    expect(toStdout.code).toBe(0);
+    // One write per patient, never the whole cohort at once.
+    expect(chunks).toHaveLength(40);
+    const stdout = chunks.join('');
+    expect(createHash('sha256').update(stdout).digest('hex')).toBe(BEFORE_STREAMING);
+    const file = join(tmp(), 'cohort.ndjson');
+    expect(run(['simulate', '--n', '40', '--seed', '42', '--out', file]).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(stdout);
+  });
+
+  it('an --out file that cannot be written is one ERR_FILE line', () => {
+    const r = run(['simulate', '--n', '2', '--out', '/nonexistent-dir/c.ndjson']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('vcf-cds: /nonexistent-dir/c.ndjson: cannot write (ENOENT)\n');
   });
 
   it('is deterministic per seed (directory form)', () => {
