@@ -2,9 +2,17 @@
  * The three commands end to end, called as functions (fast), through the real FHIR layer and
  * engine, plus ONE spawned smoke test of the `vcf-cds` entry point under tsx.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -459,5 +467,25 @@ describe('the vcf-cds entry point (spawned once)', () => {
       timeout: 60_000,
     });
     expect(out).toMatch(/L1\s+benign-favoured/);
+  }, 60_000);
+
+  it('without generated validators: one line naming `npm run generate`, no stack trace', () => {
+    // A checkout that never ran `npm run generate`: the sources, no generated/.
+    const root = tmp();
+    for (const part of ['src', 'profiles', 'package.json']) {
+      cpSync(join(projectRoot(), part), join(root, part), { recursive: true });
+    }
+    symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'));
+    const { VCF_CDS_DEBUG: _debug, ...withoutDebug } = process.env;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'assess', example('benign')],
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: withoutDebug },
+    );
+    expect(r.status).toBe(70);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^vcf-cds: cannot start: FHIR validators not found at .*generated\/fhir-validators\.js: run `npm run generate`[^\n]*\n$/,
+    );
   }, 60_000);
 });
