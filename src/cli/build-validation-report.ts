@@ -2,13 +2,15 @@
  * `validate`'s work, without output: assess every referenced patient through the FHIR layer and
  * engine, match each reference to its level, and summarise. A reference naming a patient the
  * cohort lacks, or a patient with several levels and no level given, is an error (a typo must not
- * silently shrink or bias the sample); a level without findings is listed as not counted.
+ * silently shrink or bias the sample). So is a reference that matches no assessed level (a wrong
+ * level in the CSV, or a patient without findings), unless `allowUnmatched`: then such cases are
+ * listed as not counted.
  */
 import type { PatientAssessment } from '../cds/level-reports.js';
 import { ENGINE_VERSION } from '../engine/index.js';
 import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
 import { summariseValidation, type Truth, type ValidationCase } from '../validation/index.js';
-import { CliError, placeText } from './cli-error.js';
+import { CliError, placeText, type Place } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { assessGroup, patientResources, readCohort } from './cohort.js';
 import { skippedInputs, type PatientSkippedInput } from './data-quality.js';
@@ -19,7 +21,12 @@ import type { ExcludedCase, ValidationReport } from './validation-report.js';
 /** Runs the validation and builds the report (no output written). */
 export function buildValidationReport(
   path: string,
-  options: { readonly reference?: string; readonly positive: Truth },
+  options: {
+    readonly reference?: string;
+    readonly positive: Truth;
+    /** List references that match no assessed level as not counted, instead of an error. */
+    readonly allowUnmatched?: boolean;
+  },
   ctx: CliContext,
 ): ValidationReport {
   const cohort = readCohort(path);
@@ -53,9 +60,14 @@ export function buildValidationReport(
   let casesWithConflicts = 0;
   let casesWithPreliminary = 0;
   const excluded: ExcludedCase[] = [];
+  let firstUnmatched: { place: Place; reason: string } | undefined;
   for (const r of references) {
     const a = assessed.get(r.patientId)!;
-    const exclude = (reason: string) =>
+    const exclude = (reason: string) => {
+      firstUnmatched ??= {
+        place: { ...r.place, resource: r.place.resource ?? `Patient/${r.patientId}` },
+        reason,
+      };
       excluded.push({
         patientId: r.patientId,
         ...(r.level !== undefined ? { level: r.level } : {}),
@@ -63,6 +75,7 @@ export function buildValidationReport(
         reason,
         where: placeText(r.place),
       });
+    };
     let report;
     if (r.level !== undefined) {
       report = a.reports.find((x) => x.level === r.level);
@@ -97,6 +110,16 @@ export function buildValidationReport(
       synthetic: cohort.patients.get(r.patientId)!.synthetic,
       simulated: cohort.patients.get(r.patientId)!.simulated,
     });
+  }
+
+  // A wrong level must not quietly drop a case (and with it, perhaps, every malignant one).
+  if (firstUnmatched !== undefined && options.allowUnmatched !== true) {
+    const more = excluded.length > 1 ? ` (${excluded.length} references match no level)` : '';
+    throw new CliError(
+      'ERR_REFERENCE',
+      `${firstUnmatched.reason}${more}: correct the reference, or pass --allow-unmatched to report such cases as not counted`,
+      firstUnmatched.place,
+    );
   }
 
   const referenced = new Set(needed);

@@ -352,14 +352,33 @@ describe('vcf-cds validate: matching references to levels', () => {
     return file;
   };
 
-  it('a level names the case; a level without findings is listed as not counted', () => {
+  it('a wrong level (no findings there) is an error naming file:line, not a silent exclusion', () => {
+    const ref = csv([
+      'vcf-example-benign,benign,L1',
+      'vcf-example-malignant,malignant,T11', // the findings are at T10
+      'vcf-example-g4-malignant,malignant,T3', // at T8
+    ]);
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `vcf-cds: ${ref}:3: Patient/vcf-example-malignant: no findings at T11 (findings at T10) (2 references match no level): correct the reference, or pass --allow-unmatched to report such cases as not counted\n`,
+    );
+    const allowed = run(['validate', EXAMPLES_DIR, '--reference', ref, '--allow-unmatched']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.err).toMatch(/warning: 2 case\(s\) not counted/);
+    expect(allowed.out).toMatch(/1 cases \(0 malignant, 1 benign by biopsy\)/);
+  });
+
+  it('a level names the case; with --allow-unmatched a level without findings is listed as not counted', () => {
     const ref = csv([
       'vcf-example-two-level,benign,T12',
       'vcf-example-two-level,malignant,L3',
       'vcf-example-benign,benign,T3',
       'vcf-example-incomplete,malignant,',
     ]);
-    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--json']);
+    expect(run(['validate', EXAMPLES_DIR, '--reference', ref, '--json']).code).toBe(1);
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--json', '--allow-unmatched']);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/warning: 1 case\(s\) not counted/);
     const body = JSON.parse(r.out) as {
