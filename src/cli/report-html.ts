@@ -150,7 +150,7 @@ function readingSection(report: ValidationReport): string {
     '<h2>How to read this report</h2><ul>' +
     `<li><b>Positive class: ${p}</b> (sensitivity = ${p} cases called ${p}; the paper's ${PUBLISHED_DIAGNOSTIC_EFFICACY.table} counts ${PUBLISHED_DIAGNOSTIC_EFFICACY.positiveClass} as positive; <code>--positive</code> changes it).</li>` +
     `<li><b>Indeterminate results.</b> ${h(INDETERMINATE_RULE)}</li>` +
-    '<li>Proportions carry a 95% Wilson score interval. ROC AUC uses the unrounded P(malignant) of every case, with a DeLong 95% interval; it does not depend on the positive class.</li>' +
+    '<li>Proportions carry a 95% Wilson score interval. ROC AUC uses the unrounded P(malignant) of every case, with a 95% interval from the DeLong standard error on the logit scale (it stays inside 0-1); it does not depend on the positive class.</li>' +
     `<li>${h(KAPPA_NOTE)}</li>` +
     `<li>${h(BOUNDARY_NOTE)}</li>` +
     '<li>Calibration bins are fixed tenths of P(malignant) ([0, 0.1), ..., [0.9, 1]): a naive Bayes product pushes most probabilities to the extremes, and tenths put the default category thresholds on bin edges.</li>' +
@@ -247,7 +247,7 @@ function plotsSection(report: ValidationReport): string {
   const c = s.calibration;
   return (
     '<h2>Discrimination and calibration</h2><div class="plots">' +
-    `<figure>${rocSvg(s.roc.points, `ROC curve of P(malignant): ${auc}`)}<figcaption>ROC curve of P(malignant) for malignancy by biopsy (${s.roc.nEvents} malignant, ${s.roc.nNonEvents} benign). ${h(auc)} (DeLong). Dashed: chance.</figcaption></figure>` +
+    `<figure>${rocSvg(s.roc.points, `ROC curve of P(malignant): ${auc}`)}<figcaption>ROC curve of P(malignant) for malignancy by biopsy (${s.roc.nEvents} malignant, ${s.roc.nNonEvents} benign). ${h(auc)} (DeLong SE, logit-scale interval). Dashed: chance.</figcaption></figure>` +
     `<figure>${calibrationSvg(c.bins, 'Calibration of P(malignant)')}<figcaption>Observed proportion malignant against mean predicted P(malignant) per tenth; dot area by count, bars: 95% Wilson interval. Dashed: perfect calibration.</figcaption></figure>` +
     '</div>' +
     table(['P(malignant) bin', 'n', 'Mean predicted', 'Observed malignant'], calRows, [1, 2]) +

@@ -68,7 +68,7 @@ export function renderReportText(report: ValidationReport): string {
     ...metricsLines('All cases, indeterminate counted as malignant:', s.indeterminateAsMalignant),
     ...metricsLines('Definitive calls only:', s.definitiveOnly),
     '',
-    `ROC AUC of P(malignant) (DeLong interval): ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`,
+    `ROC AUC of P(malignant) (DeLong SE, logit-scale 95% CI): ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`,
     `calibration: Brier score ${coefficientText(s.calibration.brier)}; mean P(malignant) ${s.calibration.meanPredicted === undefined ? 'n/a' : percent(s.calibration.meanPredicted)} vs observed ${s.calibration.observedRate === undefined ? 'n/a' : percent(s.calibration.observedRate)}`,
   );
   if (report.excluded.length > 0)

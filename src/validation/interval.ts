@@ -49,3 +49,22 @@ export function waldInterval(
     },
   };
 }
+
+/**
+ * A 95% interval for a probability-scale estimate p in (0, 1) with standard error se, built on
+ * the logit scale and transformed back: logit(p) +/- z se / (p (1 - p)) (delta method). It stays
+ * inside (0, 1) and is asymmetric near the edge, where a Wald interval clipped at 1 is too narrow
+ * (Qin G, Hotilovac L, Stat Methods Med Res 2008;17:207-221, for the AUC). SE 0: see NoInterval.
+ */
+export function logitInterval(
+  estimate: number,
+  se: number,
+): { readonly ci: Interval } | { readonly noInterval: NoInterval } {
+  if (se < ZERO_SE || estimate <= 0 || estimate >= 1) {
+    return waldInterval(estimate, 0, { lower: 0, upper: 1 });
+  }
+  const centre = Math.log(estimate / (1 - estimate));
+  const half = (Z_95 * se) / (estimate * (1 - estimate));
+  const expit = (x: number) => 1 / (1 + Math.exp(-x));
+  return { ci: { lower: expit(centre - half), upper: expit(centre + half) } };
+}

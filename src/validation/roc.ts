@@ -1,14 +1,14 @@
 /**
  * ROC curve and area under it, with DeLong's variance (DeLong ER, DeLong DM, Clarke-Pearson DL,
  * Biometrics 1988;44:837-845) computed from mid-ranks (Sun X, Xu W, IEEE Signal Process Lett
- * 2014;21:1389-1393) and a Wald 95% interval clipped to [0, 1], as pROC does. When the DeLong SE
- * is 0 (AUC 1 or 0: complete separation) no interval is given rather than "1.000 to 1.000": a
- * logit-transformed interval does not help there either (logit(1) is infinite). Ties count 1/2
- * (the Mann-Whitney statistic). Pure: no I/O.
+ * 2014;21:1389-1393) and a 95% interval on the logit scale (interval.ts logitInterval): a
+ * symmetric Wald interval clipped at 1, pROC's default, is too narrow near the edge, where a good
+ * classifier's AUC lives (0.99996 with SE 6e-5 printed "1.000 to 1.000"). When the DeLong SE is
+ * 0 (AUC 1 or 0: complete separation) no interval is given (NoInterval 'boundary'): logit(1) is
+ * infinite, so no transformation helps there. Ties count 1/2 (the Mann-Whitney statistic).
+ * Pure: no I/O.
  */
-import { waldInterval, type Interval, type NoInterval } from './interval.js';
-
-const AUC_RANGE: Interval = { lower: 0, upper: 1 };
+import { logitInterval, type Interval, type NoInterval } from './interval.js';
 
 /** One case: its score (higher = more likely the event) and whether it has the event. */
 export interface ScoredCase {
@@ -104,5 +104,5 @@ export function roc(cases: readonly ScoredCase[]): Roc {
   }
 
   const se = Math.sqrt(sampleVariance(v10, auc) / m + sampleVariance(v01, auc) / n);
-  return { nEvents: m, nNonEvents: n, auc, se, ...waldInterval(auc, se, AUC_RANGE), points };
+  return { nEvents: m, nNonEvents: n, auc, se, ...logitInterval(auc, se), points };
 }

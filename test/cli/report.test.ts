@@ -169,7 +169,7 @@ describe('HTML report', () => {
     const text = renderReportText(r);
     expect(text).toContain("Cohen's kappa vs biopsy  1.000; CI not estimable (boundary)");
     expect(text).toContain(
-      'ROC AUC of P(malignant) (DeLong interval): 1.000; CI not estimable (boundary)',
+      'ROC AUC of P(malignant) (DeLong SE, logit-scale 95% CI): 1.000; CI not estimable (boundary)',
     );
     const page = renderReportHtml(r);
     expect(page).toContain('AUC 1.000; CI not estimable (boundary)');
