@@ -88,7 +88,7 @@ export const KAPPA_NOTE =
 /** Why a kappa or AUC of 1 has no interval (NoInterval 'boundary', src/validation/interval.ts). */
 export const BOUNDARY_NOTE =
   'A kappa or AUC on the edge of its range (1.000: every case agrees, or every malignant case ' +
-  'scores above every benign one) has a Wald standard error of 0, so no interval is given ' +
+  'scores above every benign one) has a standard error of 0 (Fleiss-Cohen-Everitt, DeLong), so no interval is given ' +
   '("CI not estimable (boundary)") rather than an interval of zero width: a finite sample ' +
   'cannot show certainty. Read it with the Wilson intervals of the proportions, which stay ' +
   'informative at 100%.';
