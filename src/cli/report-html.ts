@@ -248,7 +248,7 @@ function plotsSection(report: ValidationReport): string {
   return (
     '<h2>Discrimination and calibration</h2><div class="plots">' +
     `<figure>${rocSvg(s.roc.points, `ROC curve of P(malignant): ${auc}`)}<figcaption>ROC curve of P(malignant) for malignancy by biopsy (${s.roc.nEvents} malignant, ${s.roc.nNonEvents} benign). ${h(auc)} (DeLong SE, logit-scale interval). Dashed: chance.</figcaption></figure>` +
-    `<figure>${calibrationSvg(c.bins, 'Calibration of P(malignant)')}<figcaption>Observed proportion malignant against mean predicted P(malignant) per tenth; dot area by count, bars: 95% Wilson interval. Dashed: perfect calibration.</figcaption></figure>` +
+    `<figure>${calibrationSvg(c.bins, 'Calibration of P(malignant)')}<figcaption>Observed proportion malignant against mean predicted P(malignant) per tenth. Dot area proportional to the number of cases in the bin (largest: n = ${Math.max(0, ...c.bins.map((b) => b.n))}; bins of very few cases drawn at a minimum size); bars: 95% Wilson interval. Dashed: perfect calibration.</figcaption></figure>` +
     '</div>' +
     table(['P(malignant) bin', 'n', 'Mean predicted', 'Observed malignant'], calRows, [1, 2]) +
     `<p>Brier score ${coefficientText(c.brier)}; mean predicted P(malignant) ${c.meanPredicted === undefined ? 'n/a' : percent(c.meanPredicted)} vs observed proportion malignant ${c.observedRate === undefined ? 'n/a' : percent(c.observedRate)} (calibration-in-the-large). The pre-test probability setting drives this: a site whose case mix differs from the study's should expect a shift.</p>`

@@ -128,6 +128,12 @@ describe('HTML report', () => {
     expect(html).toMatch(/AUC 0\.\d{3} \(95% CI/);
     expect(html).toContain('Brier score');
   });
+  it('the calibration caption says what the dot size means', () => {
+    expect(html).toContain(
+      'Dot area proportional to the number of cases in the bin (largest: n = ',
+    );
+    expect(html).not.toContain('dot area by count');
+  });
   it('tables the inputs not used: per reason with counts and origins, then every one', () => {
     const wrong = 'the value is not one the engine reads for pedicle';
     const skipped = [
