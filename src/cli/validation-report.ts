@@ -83,7 +83,9 @@ export const KAPPA_NOTE =
   "Cohen's kappa here is agreement between the service and the biopsy reference " +
   '(Fleiss-Cohen-Everitt 1969 standard error, Wald 95% interval). The kappa column of the ' +
   `paper's ${PUBLISHED_DIAGNOSTIC_EFFICACY.table} (CT ${PAPER_KAPPA.ct.kappa}, MRI ${PAPER_KAPPA.mri.kappa}, ` +
-  `combined ${PAPER_KAPPA.combined.kappa}) is inter-observer agreement between readers, a different quantity.`;
+  `combined ${PAPER_KAPPA.combined.kappa}) is not agreement with pathology: the paper's Discussion calls its ` +
+  'kappa inter-observer agreement between readers (and gives a different MRI value from the ' +
+  "table's), and the CT value does not follow from its Table 5 counts as agreement with biopsy.";
 
 /** Why a kappa or AUC of 1 has no interval (NoInterval 'boundary', src/validation/interval.ts). */
 export const BOUNDARY_NOTE =

@@ -106,6 +106,8 @@ describe('HTML report', () => {
     expect(html).toContain('SIMULATED COHORT');
     expect(html).toContain('indeterminate result counts as a call for MALIGNANT');
     expect(html).toContain('inter-observer agreement');
+    // Table 6 (MRI 0.85) and the Discussion (MRI 0.82) disagree; the note must not hide it.
+    expect(html).toContain('gives a different MRI value');
     expect(html).toContain('Positive class: malignant');
     expect(renderReportHtml(report(false))).not.toContain('SIMULATED COHORT');
   });
