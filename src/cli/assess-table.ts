@@ -1,11 +1,13 @@
 /**
  * The `assess` command's readable output: one table per patient, one row per level, with the
  * category, P(malignant) worded exactly as the card words it, the G4 safeguard's verdict and the
- * missing key discriminators (CLINICAL-SPEC sections 3 and 4).
+ * missing key discriminators (CLINICAL-SPEC sections 3 and 4), followed by the data-quality
+ * notes and every resource not used, with its reason and where it was read.
  */
 import type { PatientAssessment } from '../cds/level-reports.js';
 import { categoryLabel, formatProbability, levelLabel } from '../cds/format.js';
 import type { SafeguardVerdict } from '../engine/index.js';
+import { patientNotes, skippedText, type SkippedInput } from './data-quality.js';
 import { textTable } from './text-table.js';
 
 const SAFEGUARD_TEXT: Readonly<Record<SafeguardVerdict['status'], string>> = {
@@ -15,24 +17,34 @@ const SAFEGUARD_TEXT: Readonly<Record<SafeguardVerdict['status'], string>> = {
   'not-applied': 'not applied',
 };
 
-/** The text block for one patient. */
+/** "  Not used (2 resources):" and one indented line per resource, with where it was read. */
+function skippedBlock(skipped: readonly SkippedInput[]): string {
+  if (skipped.length === 0) return '';
+  const head = `  Not used (${skipped.length} resource${skipped.length === 1 ? '' : 's'}):\n`;
+  return head + skipped.map((s) => `    - ${skippedText(s)}\n`).join('');
+}
+
+function notesBlock(notes: readonly string[]): string {
+  return notes.length === 0 ? '' : `  Notes:\n${notes.map((n) => `    - ${n}\n`).join('')}`;
+}
+
+/** The text block for one patient: the levels, then the data-quality notes and what was not used. */
 export function patientTable(
   patientId: string,
   assessed: PatientAssessment,
   synthetic: boolean,
+  skipped: readonly SkippedInput[],
 ): string {
   const title = `Patient ${patientId}${synthetic ? ' (SYNTHETIC: tagged HTEST)' : ''}`;
-  const context: string[] = [];
-  if (assessed.patient.cancerHistory.length > 0) {
-    context.push(
-      `known cancer history (${assessed.patient.cancerHistory.map((c) => c.label).join('; ')})`,
-    );
+  const context =
+    assessed.patient.cancerHistory.length > 0
+      ? `\n  known cancer history (${assessed.patient.cancerHistory.map((c) => c.label).join('; ')})`
+      : '';
+  const head = `${title}${context}\n`;
+  const tail = notesBlock(patientNotes(assessed)) + skippedBlock(skipped);
+  if (assessed.reports.length === 0) {
+    return `${head}  no vertebral compression fracture findings\n${tail}`;
   }
-  if (assessed.patient.ignored.length > 0) {
-    context.push(`${assessed.patient.ignored.length} resource(s) ignored`);
-  }
-  const head = `${title}${context.length > 0 ? `\n  ${context.join('; ')}` : ''}\n`;
-  if (assessed.reports.length === 0) return `${head}  no vertebral compression fracture findings\n`;
   const rows = [
     ['Level', 'Category', 'P(malignant)', 'G4 safeguard', 'Missing key discriminators'],
     ...assessed.reports.map((r) => {
@@ -47,13 +59,11 @@ export function patientTable(
       ];
     }),
   ];
-  return (
-    head +
-    textTable(rows)
-      .split('\n')
-      .map((l) => (l === '' ? l : `  ${l}`))
-      .join('\n')
-  );
+  const table = textTable(rows)
+    .split('\n')
+    .map((l) => (l === '' ? l : `  ${l}`))
+    .join('\n');
+  return head + table + tail;
 }
 
 export const ASSESS_FOOTER =

@@ -50,13 +50,36 @@ export function readCohort(path: string): Cohort {
   };
 }
 
+/**
+ * The resources of one patient as the FHIR layer reads a search result: one collection Bundle
+ * whose entries keep the fullUrls they had in their files, so a `urn:uuid:` subject still names
+ * the patient (without them the FHIR layer would set every such finding aside as another
+ * patient's).
+ */
+function asCollection(items: readonly SourcedResource[]): Record<string, unknown> {
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: items.map((s) =>
+      s.origin.fullUrl !== undefined
+        ? { fullUrl: s.origin.fullUrl, resource: s.resource }
+        : { resource: s.resource },
+    ),
+  };
+}
+
+/** What one patient's assessment reads: its own resources and those that name no patient. */
+export function patientResources(cohort: Cohort, group: PatientGroup): SourcedResource[] {
+  return [...group.resources, ...cohort.shared];
+}
+
 /** One patient through the FHIR layer and the engine, exactly as the CDS service does it. */
 export function assessGroup(
   cohort: Cohort,
   group: PatientGroup,
   ctx: CliContext,
 ): PatientAssessment {
-  const items = [...group.resources, ...cohort.shared].map((s) => s.resource);
+  const items = [asCollection(patientResources(cohort, group))];
   return assessPatient(group.patientId, items, {
     engine: ctx.engine,
     cancerSnomedCodes: ctx.cancerSnomedCodes,

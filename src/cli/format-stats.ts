@@ -1,5 +1,5 @@
 /** Wording of proportions, intervals and coefficients, shared by the text and HTML reports. */
-import type { Interval, Proportion } from '../validation/index.js';
+import type { Interval, NoInterval, Proportion } from '../validation/index.js';
 
 /** 0.8947 -> "89.5%". */
 export function percent(x: number, digits = 1): string {
@@ -25,4 +25,25 @@ export function coefficientText(value: number | undefined, ci?: Interval, digits
   return ci === undefined
     ? v
     : `${v} (95% CI ${ci.lower.toFixed(digits)} to ${ci.upper.toFixed(digits)})`;
+}
+
+const NO_INTERVAL_TEXT: Readonly<Record<NoInterval, string>> = {
+  boundary: 'CI not estimable (boundary)',
+  'zero-variance': 'CI not estimable (standard error 0)',
+  'too-few-cases': 'CI not estimable (fewer than 2 cases in a class)',
+};
+
+/**
+ * A kappa or AUC with its interval: "0.853 (95% CI 0.770 to 0.937)", "1.000; CI not estimable
+ * (boundary)" when its standard error is 0, or "n/a".
+ */
+export function estimateText(
+  value: number | undefined,
+  ci: Interval | undefined,
+  noInterval: NoInterval | undefined,
+): string {
+  if (value === undefined || ci !== undefined || noInterval === undefined) {
+    return coefficientText(value, ci);
+  }
+  return `${value.toFixed(3)}; ${NO_INTERVAL_TEXT[noInterval]}`;
 }

@@ -11,6 +11,8 @@ export interface PatientGroup {
   readonly resources: SourcedResource[];
   /** Whether any of the patient's resources (or their Bundle) is tagged HTEST. */
   synthetic: boolean;
+  /** Whether any of them carries `vcf-cds simulate`'s meta.source. */
+  simulated: boolean;
 }
 
 export interface Grouped {
@@ -71,11 +73,12 @@ export function groupByPatient(
     }
     let group = patients.get(id);
     if (group === undefined) {
-      group = { patientId: id, resources: [], synthetic: false };
+      group = { patientId: id, resources: [], synthetic: false, simulated: false };
       patients.set(id, group);
     }
     group.resources.push(item);
     if (item.synthetic) group.synthetic = true;
+    if (item.simulated) group.simulated = true;
   }
   return { patients, shared };
 }

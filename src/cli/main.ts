@@ -3,13 +3,29 @@
  * Entry point of the `vcf-cds` command (package.json "bin"). Like src/main.ts for the service,
  * the only CLI module that reads process.env and process.argv: the engine settings come from the
  * same VCF_* variables as the service, so a site validates exactly what it runs.
+ *
+ * Everything else is imported dynamically, inside a try: the FHIR layer loads its precompiled
+ * validators when it is imported, and a missing `generated/` must end in one line naming
+ * `npm run generate`, not in a stack trace (startup-error.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { loadClinicalSettings } from '../config/index.js';
-import { knowledgeErrors } from '../knowledge/index.js';
-import { runCli } from './run.js';
+import { startupErrorLine, STARTUP_EXIT_CODE } from './startup-error.js';
 
-function main(): number {
+async function main(): Promise<number> {
+  const debug = process.env['VCF_CDS_DEBUG'] !== undefined;
+  let modules;
+  try {
+    modules = await Promise.all([
+      import('../config/index.js'),
+      import('../knowledge/index.js'),
+      import('./run.js'),
+    ]);
+  } catch (error) {
+    process.stderr.write(startupErrorLine(error));
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return STARTUP_EXIT_CODE;
+  }
+  const [{ loadClinicalSettings }, { knowledgeErrors }, { runCli }] = modules;
   // Only the clinical settings matter here; a bad PORT or DATABASE_URL is the server's business.
   const { settings: config, errors } = loadClinicalSettings(process.env);
   const kb = knowledgeErrors();
@@ -32,8 +48,8 @@ function main(): number {
       now: () => new Date(),
       newId: randomUUID,
     },
-    process.env['VCF_CDS_DEBUG'] !== undefined,
+    debug,
   );
 }
 
-process.exitCode = main();
+process.exitCode = await main();

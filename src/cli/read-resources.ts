@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { CliError, type Place } from './cli-error.js';
 import { readText } from './files.js';
-import { isSyntheticTagged } from './synthetic-tag.js';
+import { isSimulateOutput, isSyntheticTagged } from './synthetic-tag.js';
 
 export type Resource = Readonly<Record<string, unknown>> & { readonly resourceType: string };
 
@@ -28,7 +28,16 @@ export interface SourcedResource {
   readonly origin: Origin;
   /** The resource or an enclosing Bundle is tagged HTEST (test health data). */
   readonly synthetic: boolean;
+  /** The resource or an enclosing Bundle carries `vcf-cds simulate`'s meta.source. */
+  readonly simulated: boolean;
 }
+
+/** What a resource inherits from the Bundles around it. */
+interface Marks {
+  readonly synthetic: boolean;
+  readonly simulated: boolean;
+}
+const UNMARKED: Marks = { synthetic: false, simulated: false };
 
 const JSON_EXTENSIONS = new Set(['.json']);
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
@@ -77,12 +86,15 @@ function asResource(value: unknown, place: Place): Resource {
 function unpack(
   resource: Resource,
   origin: Origin,
-  inheritedSynthetic: boolean,
+  inherited: Marks,
   out: SourcedResource[],
 ): void {
-  const synthetic = inheritedSynthetic || isSyntheticTagged(resource);
+  const marks: Marks = {
+    synthetic: inherited.synthetic || isSyntheticTagged(resource),
+    simulated: inherited.simulated || isSimulateOutput(resource),
+  };
   if (resource.resourceType !== 'Bundle') {
-    out.push({ resource, origin, synthetic });
+    out.push({ resource, origin, ...marks });
     return;
   }
   const entries = resource['entry'];
@@ -113,7 +125,7 @@ function unpack(
         entry: i,
         ...(fullUrl !== undefined ? { fullUrl } : {}),
       },
-      synthetic,
+      marks,
       out,
     );
   });
@@ -129,12 +141,12 @@ export function readResourceFile(path: string): SourcedResource[] {
       const line = raw.trim();
       if (line === '') return;
       const place: Place = { file: path, line: i + 1 };
-      unpack(asResource(parseJson(line, place), place), { file: path, line: i + 1 }, false, out);
+      unpack(asResource(parseJson(line, place), place), { file: path, line: i + 1 }, UNMARKED, out);
     });
     return out;
   }
   const place: Place = { file: path };
-  unpack(asResource(parseJson(text, place), place), { file: path }, false, out);
+  unpack(asResource(parseJson(text, place), place), { file: path }, UNMARKED, out);
   return out;
 }
 

@@ -7,11 +7,14 @@ import { COHORT, PUBLISHED_DIAGNOSTIC_EFFICACY, SOURCES } from '../knowledge/ind
 import type { DiagnosticMetrics, TableMetrics, TwoByTwo } from '../validation/index.js';
 import { CATEGORIES, otherClass } from '../validation/index.js';
 import { formatProbability } from '../cds/format.js';
-import { coefficientText, percent, proportionText } from './format-stats.js';
+import { skippedByReason } from './data-quality.js';
+import { coefficientText, estimateText, percent, proportionText } from './format-stats.js';
 import { escapeHtml as h } from './html-escape.js';
 import { calibrationSvg, rocSvg } from './svg-plots.js';
 import {
+  BOUNDARY_NOTE,
   INDETERMINATE_RULE,
+  isSimulatedCohort,
   KAPPA_NOTE,
   sourceKind,
   type ValidationReport,
@@ -49,12 +52,19 @@ function table(
 
 function banner(report: ValidationReport): string {
   const kind = sourceKind(report);
-  if (kind === 'simulated') {
+  if (kind === 'synthetic' && isSimulatedCohort(report)) {
     return (
-      '<div class="banner simulated">SIMULATED COHORT: every case is synthetic (tagged HTEST, ' +
-      "<code>vcf-cds simulate</code>). Its signs are drawn independently from the paper's own counts, " +
+      '<div class="banner simulated">SIMULATED COHORT: every case is synthetic (tagged HTEST) and ' +
+      "written by <code>vcf-cds simulate</code> (its meta.source). Its signs are drawn independently from the paper's own counts, " +
       'exactly as the engine assumes, so these results flatter the engine and are NOT evidence of ' +
       'accuracy on real patients.</div>'
+    );
+  }
+  if (kind === 'synthetic') {
+    return (
+      '<div class="banner simulated">SYNTHETIC/TEST DATA: every case is tagged as synthetic/test data ' +
+      '(HTEST tag). These are not real patients, so these results are NOT evidence of accuracy on ' +
+      'real patients.</div>'
     );
   }
   if (kind === 'mixed') {
@@ -84,6 +94,7 @@ function sourceSection(report: ValidationReport): string {
       'Not counted',
       `${report.excluded.length} referenced case(s) without findings at the biopsied level; ${report.unreferencedPatients} patient(s) without a reference result`,
     ],
+    ['Inputs not used', `${report.skipped.length} resource(s) (see Data quality)`],
     ['Generated', h(s.generatedAt)],
     ['Engine / knowledge base', `${h(s.engineVersion)} / ${h(s.knowledgeBaseVersion)}`],
     [
@@ -99,6 +110,36 @@ function sourceSection(report: ValidationReport): string {
   )}`;
 }
 
+/** What the FHIR layer set aside or flagged among the assessed patients' data. */
+function dataQualitySection(report: ValidationReport): string {
+  const flagged =
+    `<p>${report.casesWithConflicts} counted case(s) had conflicting findings for a sign (the latest was kept); ` +
+    `${report.casesWithPreliminary} rest in part on preliminary findings.</p>`;
+  if (report.skipped.length === 0) {
+    return `<h2>Data quality</h2><p>Every resource of the assessed patients was used.</p>${flagged}`;
+  }
+  const patients = new Set(report.skipped.map((s) => s.patientId)).size;
+  const byReason = skippedByReason(report.skipped).map((r) => [
+    h(r.reason),
+    String(r.count),
+    String(r.patients),
+    r.examples.map(h).join('<br>'),
+  ]);
+  const all = report.skipped.map((s) => [
+    h(s.patientId),
+    h(s.ref),
+    s.origins.length > 0 ? s.origins.map(h).join('<br>') : '-',
+    h(s.reason),
+  ]);
+  return (
+    '<h2>Data quality</h2>' +
+    `<div class="banner mixed">${report.skipped.length} input resource(s) of ${patients} assessed patient(s) were NOT USED: their signs did not count, so the results below are those of the data that could be read. A reason shared by many patients usually means a coding problem at the site.</div>` +
+    table(['Reason not used', 'Resources', 'Patients', 'First read at'], byReason, [1, 2]) +
+    `<details><summary>All ${report.skipped.length} resources not used</summary>${table(['Patient', 'Resource', 'Read at', 'Reason'], all)}</details>` +
+    flagged
+  );
+}
+
 function readingSection(report: ValidationReport): string {
   const p = report.summary.positive;
   const several =
@@ -109,8 +150,9 @@ function readingSection(report: ValidationReport): string {
     '<h2>How to read this report</h2><ul>' +
     `<li><b>Positive class: ${p}</b> (sensitivity = ${p} cases called ${p}; the paper's ${PUBLISHED_DIAGNOSTIC_EFFICACY.table} counts ${PUBLISHED_DIAGNOSTIC_EFFICACY.positiveClass} as positive; <code>--positive</code> changes it).</li>` +
     `<li><b>Indeterminate results.</b> ${h(INDETERMINATE_RULE)}</li>` +
-    '<li>Proportions carry a 95% Wilson score interval. ROC AUC uses the unrounded P(malignant) of every case, with a DeLong 95% interval; it does not depend on the positive class.</li>' +
+    '<li>Proportions carry a 95% Wilson score interval. ROC AUC uses the unrounded P(malignant) of every case, with a 95% interval from the DeLong standard error on the logit scale (it stays inside 0-1); it does not depend on the positive class.</li>' +
     `<li>${h(KAPPA_NOTE)}</li>` +
+    `<li>${h(BOUNDARY_NOTE)}</li>` +
     '<li>Calibration bins are fixed tenths of P(malignant) ([0, 0.1), ..., [0.9, 1]): a naive Bayes product pushes most probabilities to the extremes, and tenths put the default category thresholds on bin edges.</li>' +
     several +
     '</ul>'
@@ -179,8 +221,8 @@ function metricsSection(report: ValidationReport): string {
   ]);
   rows.push([
     "Cohen's kappa vs biopsy",
-    coefficientText(a.kappa?.kappa, a.kappa?.ci),
-    coefficientText(d.kappa?.kappa, d.kappa?.ci),
+    estimateText(a.kappa?.kappa, a.kappa?.ci, a.kappa?.noInterval),
+    estimateText(d.kappa?.kappa, d.kappa?.ci, d.kappa?.noInterval),
   ]);
   return (
     `<h2>Diagnostic metrics (positive class: ${report.summary.positive})</h2>` +
@@ -195,7 +237,7 @@ function metricsSection(report: ValidationReport): string {
 
 function plotsSection(report: ValidationReport): string {
   const s = report.summary;
-  const auc = `AUC ${coefficientText(s.roc.auc, s.roc.ci)}`;
+  const auc = `AUC ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`;
   const calRows = s.calibration.bins.map((b) => [
     `[${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}${b.closedAbove ? ']' : ')'}`,
     String(b.n),
@@ -205,8 +247,8 @@ function plotsSection(report: ValidationReport): string {
   const c = s.calibration;
   return (
     '<h2>Discrimination and calibration</h2><div class="plots">' +
-    `<figure>${rocSvg(s.roc.points, `ROC curve of P(malignant): ${auc}`)}<figcaption>ROC curve of P(malignant) for malignancy by biopsy (${s.roc.nEvents} malignant, ${s.roc.nNonEvents} benign). ${h(auc)} (DeLong). Dashed: chance.</figcaption></figure>` +
-    `<figure>${calibrationSvg(c.bins, 'Calibration of P(malignant)')}<figcaption>Observed proportion malignant against mean predicted P(malignant) per tenth; dot area by count, bars: 95% Wilson interval. Dashed: perfect calibration.</figcaption></figure>` +
+    `<figure>${rocSvg(s.roc.points, `ROC curve of P(malignant): ${auc}`)}<figcaption>ROC curve of P(malignant) for malignancy by biopsy (${s.roc.nEvents} malignant, ${s.roc.nNonEvents} benign). ${h(auc)} (DeLong SE, logit-scale interval). Dashed: chance.</figcaption></figure>` +
+    `<figure>${calibrationSvg(c.bins, 'Calibration of P(malignant)')}<figcaption>Observed proportion malignant against mean predicted P(malignant) per tenth. Dot area proportional to the number of cases in the bin (largest: n = ${Math.max(0, ...c.bins.map((b) => b.n))}; bins of very few cases drawn at a minimum size); bars: 95% Wilson interval. Dashed: perfect calibration.</figcaption></figure>` +
     '</div>' +
     table(['P(malignant) bin', 'n', 'Mean predicted', 'Observed malignant'], calRows, [1, 2]) +
     `<p>Brier score ${coefficientText(c.brier)}; mean predicted P(malignant) ${c.meanPredicted === undefined ? 'n/a' : percent(c.meanPredicted)} vs observed proportion malignant ${c.observedRate === undefined ? 'n/a' : percent(c.observedRate)} (calibration-in-the-large). The pre-test probability setting drives this: a site whose case mix differs from the study's should expect a shift.</p>`
@@ -253,7 +295,8 @@ function casesSection(report: ValidationReport): string {
 
 export function renderReportHtml(report: ValidationReport): string {
   const kind = sourceKind(report);
-  const title = `vcf-cds validation report${kind === 'simulated' ? ' (SIMULATED COHORT)' : ''}`;
+  const label = isSimulatedCohort(report) ? 'SIMULATED COHORT' : 'SYNTHETIC/TEST DATA';
+  const title = `vcf-cds validation report${kind === 'synthetic' ? ` (${label})` : ''}`;
   const paper = SOURCES.zhao2026;
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
@@ -263,6 +306,7 @@ export function renderReportHtml(report: ValidationReport): string {
     `<p class="note">The CDS service's predictions (category and P(malignant), from the same FHIR layer and engine) against each case's biopsy result. Model: ${h(paper.label)}, doi:${h(paper.doi)}.</p>` +
     banner(report) +
     sourceSection(report) +
+    dataQualitySection(report) +
     readingSection(report) +
     categorySection(report) +
     metricsSection(report) +

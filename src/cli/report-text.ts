@@ -1,9 +1,13 @@
 /** The `validate` command's standard output: a plain-text summary, or the report as JSON. */
 import type { TableMetrics } from '../validation/index.js';
-import { coefficientText, percent, proportionText } from './format-stats.js';
+import { skippedByReason } from './data-quality.js';
+import { coefficientText, estimateText, percent, proportionText } from './format-stats.js';
 import { textTable } from './text-table.js';
 import {
+  BOUNDARY_NOTE,
+  hasBoundaryEstimate,
   INDETERMINATE_RULE,
+  isSimulatedCohort,
   KAPPA_NOTE,
   sourceKind,
   type ValidationReport,
@@ -24,7 +28,7 @@ function metricsLines(title: string, t: TableMetrics): string[] {
   return [
     title,
     ...METRIC_LABELS.map(([k, label]) => `  ${label.padEnd(LABEL_WIDTH)}  ${proportionText(m[k])}`),
-    `  ${KAPPA_LABEL}  ${coefficientText(t.kappa?.kappa, t.kappa?.ci)}`,
+    `  ${KAPPA_LABEL}  ${estimateText(t.kappa?.kappa, t.kappa?.ci, t.kappa?.noInterval)}`,
   ];
 }
 
@@ -32,9 +36,11 @@ export function renderReportText(report: ValidationReport): string {
   const s = report.summary;
   const kind = sourceKind(report);
   const lines: string[] = [];
-  if (kind === 'simulated') {
+  if (kind === 'synthetic') {
     lines.push(
-      'SIMULATED COHORT (synthetic data tagged HTEST): not evidence of real-world accuracy.',
+      isSimulatedCohort(report)
+        ? 'SIMULATED COHORT (vcf-cds simulate; synthetic data tagged HTEST): not evidence of real-world accuracy.'
+        : 'SYNTHETIC/TEST DATA (HTEST tag on every case): not evidence of real-world accuracy.',
       '',
     );
   } else if (kind === 'mixed') {
@@ -62,28 +68,42 @@ export function renderReportText(report: ValidationReport): string {
     ...metricsLines('All cases, indeterminate counted as malignant:', s.indeterminateAsMalignant),
     ...metricsLines('Definitive calls only:', s.definitiveOnly),
     '',
-    `ROC AUC of P(malignant): ${coefficientText(s.roc.auc, s.roc.ci)} (DeLong)`,
+    `ROC AUC of P(malignant) (DeLong SE, logit-scale 95% CI): ${estimateText(s.roc.auc, s.roc.ci, s.roc.noInterval)}`,
     `calibration: Brier score ${coefficientText(s.calibration.brier)}; mean P(malignant) ${s.calibration.meanPredicted === undefined ? 'n/a' : percent(s.calibration.meanPredicted)} vs observed ${s.calibration.observedRate === undefined ? 'n/a' : percent(s.calibration.observedRate)}`,
   );
   if (report.excluded.length > 0)
     lines.push(
       `not counted: ${report.excluded.length} case(s) (no findings at the biopsied level)`,
     );
+  if (report.skipped.length > 0)
+    lines.push(
+      `not used: ${report.skipped.length} input resource(s) of the assessed patients (by reason on standard error and in the HTML report)`,
+    );
+  if (report.casesWithConflicts > 0 || report.casesWithPreliminary > 0)
+    lines.push(
+      `data quality: ${report.casesWithConflicts} counted case(s) with conflicting findings (the latest kept), ${report.casesWithPreliminary} resting on preliminary findings`,
+    );
   if (report.unreferencedPatients > 0)
     lines.push(
       `${report.unreferencedPatients} patient(s) in the cohort have no reference result and were not counted`,
     );
-  lines.push('', INDETERMINATE_RULE, KAPPA_NOTE, '');
+  lines.push('', INDETERMINATE_RULE, KAPPA_NOTE);
+  if (hasBoundaryEstimate(s)) lines.push(BOUNDARY_NOTE);
+  lines.push('');
   return lines.join('\n');
 }
 
 /** The whole report as JSON (ROC thresholds of +infinity written as null). */
 export function renderReportJson(report: ValidationReport): string {
   const body = {
-    source: { ...report.source, kind: sourceKind(report) },
+    source: { ...report.source, kind: sourceKind(report), simulated: isSimulatedCohort(report) },
     rules: { indeterminate: INDETERMINATE_RULE, kappa: KAPPA_NOTE },
     summary: report.summary,
     excluded: report.excluded,
+    skippedInputs: report.skipped,
+    skippedByReason: skippedByReason(report.skipped),
+    casesWithConflicts: report.casesWithConflicts,
+    casesWithPreliminary: report.casesWithPreliminary,
     unreferencedPatients: report.unreferencedPatients,
     patientsWithSeveralCases: report.patientsWithSeveralCases,
     cases: report.cases,

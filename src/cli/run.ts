@@ -15,7 +15,7 @@ FHIR R4 Observations (Zhao et al., Front. Med. 2026). Decision support, not a di
 Commands:
   vcf-cds assess FILE [--json] [--patient ID]
   vcf-cds validate COHORT [--reference FILE.csv] [--positive benign|malignant]
-                          [--out REPORT.html] [--json]
+                          [--out REPORT.html] [--json] [--allow-unmatched]
   vcf-cds simulate [--n N] [--seed S] [--out DIR|FILE.ndjson]
   vcf-cds help [COMMAND]
 

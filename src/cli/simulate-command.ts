@@ -5,18 +5,19 @@
  *   (patient_id,reference,level), the CSV form of the reference results;
  * - FILE.ndjson (or stdout when --out is absent): one resource per line, each patient's
  *   resources followed by a biopsy reference Observation, the FHIR form.
- * Everything is tagged HTEST (test health data), and `validate` labels its report simulated.
+ * Everything is tagged HTEST (test health data) with meta.source SIMULATE_SOURCE, and `validate`
+ * labels its report a simulated cohort.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { intOption, parseArgs, stringOption } from './args.js';
 import { CliError } from './cli-error.js';
-import { writeText } from './files.js';
+import { openTextSink, writeText } from './files.js';
 import type { CliContext } from './cli-context.js';
 import { progress } from './progress.js';
 import { referenceObservation } from './reference-result.js';
 import { simulateCohort, type SimulatedPatient } from './simulate.js';
-import { SYNTHETIC_TAG } from './synthetic-tag.js';
+import { SIMULATED_META } from './synthetic-tag.js';
 
 export const SIMULATE_USAGE = `Usage: vcf-cds simulate [--n N] [--seed S] [--out DIR|FILE.ndjson]
 
@@ -36,9 +37,7 @@ function resourcesOf(p: SimulatedPatient): Record<string, unknown>[] {
 }
 
 function ndjsonLines(p: SimulatedPatient): string {
-  const reference = referenceObservation(p.patientId, p.truth, p.level, {
-    meta: { tag: [SYNTHETIC_TAG] },
-  });
+  const reference = referenceObservation(p.patientId, p.truth, p.level, { meta: SIMULATED_META });
   return [...resourcesOf(p), reference].map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 
@@ -86,15 +85,19 @@ export function simulateCommand(argv: readonly string[], ctx: CliContext): numbe
   const counter = progress(ctx.io, 'simulated patients', n);
 
   if (out === undefined || extname(out).toLowerCase() === '.ndjson') {
-    const chunks: string[] = [];
+    // Written patient by patient: a large cohort never has to fit in one string.
+    const sink =
+      out === undefined ? { write: ctx.io.out, close: () => undefined } : openTextSink(out);
     let i = 0;
-    for (const p of simulateCohort(n, seed)) {
-      chunks.push(ndjsonLines(p));
-      counter.tick(++i);
+    try {
+      for (const p of simulateCohort(n, seed)) {
+        sink.write(ndjsonLines(p));
+        counter.tick(++i);
+      }
+    } finally {
+      sink.close();
     }
     counter.finish();
-    if (out === undefined) ctx.io.out(chunks.join(''));
-    else writeText(out, chunks.join(''));
     ctx.io.err(
       `vcf-cds: ${label}; ${n} patients as NDJSON${out ? ` in ${out}` : ''}, each with a biopsy reference Observation, tagged HTEST.\n`,
     );

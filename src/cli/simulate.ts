@@ -13,7 +13,7 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   VERTEBRAL_LEVELS,
 } from '../terminology/index.js';
-import { SYNTHETIC_TAG } from './synthetic-tag.js';
+import { SIMULATED_META } from './synthetic-tag.js';
 
 export type Truth = 'benign' | 'malignant';
 
@@ -69,7 +69,7 @@ function observation(
   return {
     resourceType: 'Observation',
     id: `${patientId}-${i}`,
-    meta: { tag: [SYNTHETIC_TAG] },
+    meta: SIMULATED_META,
     status: 'final',
     category: [
       {
@@ -102,7 +102,7 @@ export function simulatePatient(index: number, random: () => number): SimulatedP
   const patient = {
     resourceType: 'Patient',
     id: patientId,
-    meta: { tag: [SYNTHETIC_TAG] },
+    meta: SIMULATED_META,
     name: [{ family: 'Synthetic', given: [`Patient ${index}`] }],
   };
   const resources = [patient, ...observations];
@@ -113,7 +113,7 @@ export function simulatePatient(index: number, random: () => number): SimulatedP
     bundle: {
       resourceType: 'Bundle',
       type: 'transaction',
-      meta: { tag: [SYNTHETIC_TAG] },
+      meta: SIMULATED_META,
       entry: resources.map((r) => ({
         fullUrl: `urn:uuid:${uuidFrom(random)}`,
         resource: r,

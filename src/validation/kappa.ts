@@ -2,10 +2,12 @@
  * Cohen's kappa (Cohen J, Educ Psychol Meas 1960;20:37-46) between a reading and the reference
  * standard, with the large-sample standard error of Fleiss JL, Cohen J, Everitt BS, Psychol Bull
  * 1969;72:323-327 (the non-null variance, the one for a confidence interval) and a Wald 95%
- * interval. Not to be confused with the paper's kappa column, which is inter-observer agreement.
+ * interval; at kappa = 1 (or -1) that SE is 0 and no interval is given (NoInterval 'boundary'). Not to be confused with the paper's kappa column, which is inter-observer agreement.
  */
 import type { TwoByTwo } from './confusion.js';
-import { Z_95, type Interval } from './wilson.js';
+import { waldInterval, type Interval, type NoInterval } from './interval.js';
+
+const KAPPA_RANGE: Interval = { lower: -1, upper: 1 };
 
 export interface Kappa {
   readonly kappa: number;
@@ -15,8 +17,10 @@ export interface Kappa {
   readonly expected: number;
   /** Fleiss-Cohen-Everitt (1969) asymptotic standard error; absent when it is not defined. */
   readonly se?: number;
-  /** kappa +/- 1.96 SE, clipped to [-1, 1]. */
+  /** kappa +/- 1.96 SE, clipped to [-1, 1]; absent when SE is 0 (see noInterval). */
   readonly ci?: Interval;
+  /** Why there is no interval although SE is defined (perfect agreement: 'boundary'). */
+  readonly noInterval?: NoInterval;
 }
 
 /**
@@ -57,13 +61,7 @@ export function cohenKappa(table: readonly (readonly number[])[]): Kappa | undef
   // Float noise can leave a perfect table a hair below zero.
   if (!(variance >= -1e-12)) return { kappa, observed, expected };
   const se = Math.sqrt(Math.max(0, variance));
-  return {
-    kappa,
-    observed,
-    expected,
-    se,
-    ci: { lower: Math.max(-1, kappa - Z_95 * se), upper: Math.min(1, kappa + Z_95 * se) },
-  };
+  return { kappa, observed, expected, se, ...waldInterval(kappa, se, KAPPA_RANGE) };
 }
 
 /** Kappa of a 2x2 table (reading in rows, reference in columns). */

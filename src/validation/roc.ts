@@ -1,10 +1,14 @@
 /**
  * ROC curve and area under it, with DeLong's variance (DeLong ER, DeLong DM, Clarke-Pearson DL,
  * Biometrics 1988;44:837-845) computed from mid-ranks (Sun X, Xu W, IEEE Signal Process Lett
- * 2014;21:1389-1393) and a Wald 95% interval clipped to [0, 1], as pROC does. Ties count 1/2
- * (the Mann-Whitney statistic). Pure: no I/O.
+ * 2014;21:1389-1393) and a 95% interval on the logit scale (interval.ts logitInterval): a
+ * symmetric Wald interval clipped at 1, pROC's default, is too narrow near the edge, where a good
+ * classifier's AUC lives (0.99996 with SE 6e-5 printed "1.000 to 1.000"). When the DeLong SE is
+ * 0 (AUC 1 or 0: complete separation) no interval is given (NoInterval 'boundary'): logit(1) is
+ * infinite, so no transformation helps there. Ties count 1/2 (the Mann-Whitney statistic).
+ * Pure: no I/O.
  */
-import { Z_95, type Interval } from './wilson.js';
+import { logitInterval, type Interval, type NoInterval } from './interval.js';
 
 /** One case: its score (higher = more likely the event) and whether it has the event. */
 export interface ScoredCase {
@@ -27,6 +31,8 @@ export interface Roc {
   /** DeLong standard error; absent with fewer than 2 cases in either group. */
   readonly se?: number;
   readonly ci?: Interval;
+  /** Why there is no interval while there is an AUC (AUC 1 or 0 with SE 0: 'boundary'). */
+  readonly noInterval?: NoInterval;
   /** From (0,0) to (1,1), one point per distinct score; ties make a diagonal step. */
   readonly points: readonly RocPoint[];
 }
@@ -93,15 +99,10 @@ export function roc(cases: readonly ScoredCase[]): Roc {
   const v10 = x.map((_, i) => (all[i]! - rx[i]!) / n);
   const v01 = y.map((_, j) => 1 - (all[m + j]! - ry[j]!) / m);
   const auc = v10.reduce((s, v) => s + v, 0) / m;
-  if (m < 2 || n < 2) return { nEvents: m, nNonEvents: n, auc, points };
+  if (m < 2 || n < 2) {
+    return { nEvents: m, nNonEvents: n, auc, noInterval: 'too-few-cases', points };
+  }
 
   const se = Math.sqrt(sampleVariance(v10, auc) / m + sampleVariance(v01, auc) / n);
-  return {
-    nEvents: m,
-    nNonEvents: n,
-    auc,
-    se,
-    ci: { lower: Math.max(0, auc - Z_95 * se), upper: Math.min(1, auc + Z_95 * se) },
-    points,
-  };
+  return { nEvents: m, nNonEvents: n, auc, se, ...logitInterval(auc, se), points };
 }

@@ -3,18 +3,7 @@
  * recommended over the Wald interval for small n and for p near 0 or 1 by Newcombe RG, Stat Med
  * 1998;17:857-872, method 3). Pure: no I/O.
  */
-
-/**
- * The 0.975 quantile of the standard normal distribution: the z of a two-sided 95% interval.
- * A statistical constant, not a clinical number.
- */
-export const Z_95 = 1.959963984540054;
-
-/** A closed interval [lower, upper]. */
-export interface Interval {
-  readonly lower: number;
-  readonly upper: number;
-}
+import { Z_95, type Interval } from './interval.js';
 
 /** numerator / denominator with its 95% Wilson interval; estimate and ci are absent when n = 0. */
 export interface Proportion {

@@ -2,8 +2,17 @@
  * The three commands end to end, called as functions (fast), through the real FHIR layer and
  * engine, plus ONE spawned smoke test of the `vcf-cds` entry point under tsx.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,10 +96,123 @@ describe('vcf-cds assess on the example bundles', () => {
     expect(JSON.stringify(bundle.entry[0]!.resource['meta'])).toContain('HTEST');
   });
 
+  it('findings that name their patient by urn:uuid (a transaction Bundle) are used', () => {
+    const bundle = JSON.parse(readFileSync(example('benign'), 'utf8')) as {
+      entry: { fullUrl?: string; resource: Record<string, unknown> }[];
+    };
+    const urn = 'urn:uuid:11111111-1111-4111-8111-111111111111';
+    for (const e of bundle.entry) {
+      if (e.resource['resourceType'] === 'Patient') e.fullUrl = urn;
+      else if (e.resource['subject'] !== undefined) e.resource['subject'] = { reference: urn };
+    }
+    const file = join(tmp(), 'urn.bundle.json');
+    writeFileSync(file, JSON.stringify(bundle));
+    const r = run(['assess', file]);
+    expect(r.code).toBe(0);
+    expect(tableRows(r.out).get('L1')![1]).toBe('benign-favoured');
+    expect(r.out).not.toMatch(/not used|ignored/i);
+  });
+
   it('a directory of Bundles is read as one input', () => {
     const r = run(['assess', EXAMPLES_DIR, '--patient', 'vcf-example-benign']);
     expect(r.code).toBe(0);
     expect(tableRows(r.out).get('L1')![1]).toBe('benign-favoured');
+  });
+});
+
+describe('inputs set aside are shown, never only counted', () => {
+  const messy = example('messy');
+
+  it('assess lists each resource not used under its patient, with where it was read and why', () => {
+    const r = run(['assess', messy, '--patient', 'vcf-example-messy']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Not used (4 resources):');
+    // profiles/examples/README.md, "messy": entered-in-error, dataAbsentReason, unknown code, wrong type.
+    for (const [id, reason] of [
+      ['pedicle-entered-in-error', /status entered-in-error/],
+      ['enhancement-pattern-absent', /dataAbsentReason/],
+      ['unknown-code', /marrow-oedema-pattern/],
+      ['lesion-extent-wrong-type', /wrong value type/],
+    ] as const) {
+      const line = r.out.split('\n').find((l) => l.includes(`vcf-example-messy-l2-${id} (`));
+      expect(line).toMatch(new RegExp(`\\(${messy.replace(/[.]/g, '\\.')} entry\\[\\d+\\]\\): `));
+      expect(line).toMatch(reason);
+    }
+    expect(r.out).toMatch(
+      /L2: Conflict on Compression degree: kept degree-3 \(Observation\/vcf-example-messy-l2-compression-degree-later, the latest\); also reported degree-2/,
+    );
+    expect(run(['assess', example('incomplete')]).out).toMatch(
+      /L4: Rests on preliminary findings: Lesion extent \(Observation\/vcf-example-incomplete-l4-lesion-extent\)/,
+    );
+  });
+
+  it('assess --json carries them in RiskAssessment.note, and says so on stderr', () => {
+    const r = run(['assess', messy, '--patient', 'vcf-example-messy', '--json']);
+    expect(r.code).toBe(0);
+    const bundle = JSON.parse(r.out) as { entry: { resource: { note: { text: string }[] } }[] };
+    const notes = bundle.entry[0]!.resource.note.map((n) => n.text);
+    expect(notes[0]).toMatch(/Decision support, not a diagnosis/);
+    expect(notes.filter((n) => n.startsWith('Not used: Observation/'))).toHaveLength(4);
+    expect(notes).toContainEqual(
+      expect.stringMatching(
+        /^Not used: Observation\/vcf-example-messy-l2-unknown-code \(.+ entry\[\d+\]\): code/,
+      ),
+    );
+    expect(notes).toContainEqual(expect.stringMatching(/^Conflict on Compression degree: kept/));
+    expect(r.err).toMatch(/warning: 4 resource\(s\) of 1 patient\(s\) not used/);
+  });
+
+  it('a patient whose every finding is unusable is listed, not dropped', () => {
+    const file = join(tmp(), 'unusable.ndjson');
+    writeFileSync(
+      file,
+      [
+        '{"resourceType":"Patient","id":"p1"}',
+        '{"resourceType":"Observation","id":"o1","status":"cancelled","code":{"coding":[{"system":"https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding","code":"pedicle"}]},"subject":{"reference":"Patient/p1"}}',
+      ].join('\n'),
+    );
+    const table = run(['assess', file]);
+    expect(table.out).toContain('no vertebral compression fracture findings');
+    expect(table.out).toMatch(
+      new RegExp(`Observation/o1 \\(${file.replace(/[.]/g, '\\.')}:2\\): status`),
+    );
+    const json = run(['assess', file, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ entry: [] });
+    expect(json.err).toMatch(
+      /Patient\/p1: no level assessed; not used:\n  - Observation\/o1 \(.+:2\): status/,
+    );
+  });
+
+  it('validate warns with counts per reason and the first origins, and the report tables them', () => {
+    const file = join(tmp(), 'miscoded.ndjson');
+    run(['simulate', '--n', '12', '--seed', '4', '--out', file]);
+    // A site that codes the pedicle "intact" for every patient, a value outside the ValueSet.
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) =>
+        l.includes('"code":"pedicle"')
+          ? l.replace(/"code":"(preserved|destroyed)"/, '"code":"intact"')
+          : l,
+      )
+      .join('\n');
+    writeFileSync(file, text);
+    const pedicleLines = text
+      .split('\n')
+      .flatMap((l, i) => (l.includes('"code":"intact"') ? [`${file}:${i + 1}`] : []));
+    expect(pedicleLines).toHaveLength(12);
+    const html = join(tmp(), 'r.html');
+    const r = run(['validate', file, '--out', html]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'warning: 12 input resource(s) of 12 assessed patient(s) were not used, so their signs did not count:',
+    );
+    const reasonLine = r.err.split('\n').find((l) => l.startsWith('  12 x '))!;
+    expect(reasonLine).toMatch(/"intact".*pedicle/);
+    expect(reasonLine).toContain(`(12 patients; e.g. ${pedicleLines.slice(0, 3).join(', ')})`);
+    expect(r.out).toMatch(/not used: 12 input resource\(s\)/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('12 input resource(s) of 12 assessed patient(s) were NOT USED');
+    expect(page).toContain('All 12 resources not used');
   });
 });
 
@@ -108,7 +230,39 @@ describe('vcf-cds simulate', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.every((r) => JSON.stringify(r['meta']).includes('HTEST'))).toBe(true);
+    // simulate's own mark, which lets a report name it (other HTEST data is not its output).
+    expect(
+      lines.every(
+        (r) =>
+          (r['meta'] as { source?: string }).source ===
+          'https://w3id.org/vcf-cds/fhir/vcf-cds-simulate',
+      ),
+    ).toBe(true);
     expect(lines.filter((r) => String(r['id']).endsWith('-biopsy'))).toHaveLength(15);
+  });
+
+  it('streams patient by patient: stdout and --out F.ndjson are the same bytes as before streaming', () => {
+    // SHA-256 of `simulate --n 40 --seed 42` from the version that built the whole output as one
+    // string (commit 503fd12); a deliberate change of the cohort format updates this value.
+    const BEFORE_STREAMING = '838db16dc0d8d64dbcbd420257fa1bbf7852b7bbac2e036936199a2d8db5d035';
+    const chunks: string[] = [];
+    const toStdout = run(['simulate', '--n', '40', '--seed', '42'], {
+      io: { out: (t) => void chunks.push(t), err: () => undefined, interactive: false },
+    });
+    expect(toStdout.code).toBe(0);
+    // One write per patient, never the whole cohort at once.
+    expect(chunks).toHaveLength(40);
+    const stdout = chunks.join('');
+    expect(createHash('sha256').update(stdout).digest('hex')).toBe(BEFORE_STREAMING);
+    const file = join(tmp(), 'cohort.ndjson');
+    expect(run(['simulate', '--n', '40', '--seed', '42', '--out', file]).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(stdout);
+  });
+
+  it('an --out file that cannot be written is one ERR_FILE line', () => {
+    const r = run(['simulate', '--n', '2', '--out', '/nonexistent-dir/c.ndjson']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('vcf-cds: /nonexistent-dir/c.ndjson: cannot write (ENOENT)\n');
   });
 
   it('is deterministic per seed (directory form)', () => {
@@ -171,7 +325,7 @@ describe('vcf-cds simulate then validate', () => {
     };
     const fromDir = JSON.parse(run(['validate', dir, '--json']).out) as typeof fromNdjson;
     expect(fromNdjson.summary.n).toBe(120);
-    expect(fromNdjson.source.kind).toBe('simulated');
+    expect(fromNdjson.source.kind).toBe('synthetic');
     expect(fromNdjson.summary.byCategory).toEqual(fromDir.summary.byCategory);
     expect(fromNdjson.summary.roc.auc).toBe(fromDir.summary.roc.auc);
   });
@@ -198,14 +352,33 @@ describe('vcf-cds validate: matching references to levels', () => {
     return file;
   };
 
-  it('a level names the case; a level without findings is listed as not counted', () => {
+  it('a wrong level (no findings there) is an error naming file:line, not a silent exclusion', () => {
+    const ref = csv([
+      'vcf-example-benign,benign,L1',
+      'vcf-example-malignant,malignant,T11', // the findings are at T10
+      'vcf-example-g4-malignant,malignant,T3', // at T8
+    ]);
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `vcf-cds: ${ref}:3: Patient/vcf-example-malignant: no findings at T11 (findings at T10) (2 references match no level): correct the reference, or pass --allow-unmatched to report such cases as not counted\n`,
+    );
+    const allowed = run(['validate', EXAMPLES_DIR, '--reference', ref, '--allow-unmatched']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.err).toMatch(/warning: 2 case\(s\) not counted/);
+    expect(allowed.out).toMatch(/1 cases \(0 malignant, 1 benign by biopsy\)/);
+  });
+
+  it('a level names the case; with --allow-unmatched a level without findings is listed as not counted', () => {
     const ref = csv([
       'vcf-example-two-level,benign,T12',
       'vcf-example-two-level,malignant,L3',
       'vcf-example-benign,benign,T3',
       'vcf-example-incomplete,malignant,',
     ]);
-    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--json']);
+    expect(run(['validate', EXAMPLES_DIR, '--reference', ref, '--json']).code).toBe(1);
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--json', '--allow-unmatched']);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/warning: 1 case\(s\) not counted/);
     const body = JSON.parse(r.out) as {
@@ -226,6 +399,17 @@ describe('vcf-cds validate: matching references to levels', () => {
     expect(body.patientsWithSeveralCases).toBe(1);
     // 8 patients in the examples (messy holds two), 3 referenced.
     expect(body.unreferencedPatients).toBe(5);
+  });
+
+  it('HTEST-tagged data not written by simulate (the examples) is called synthetic/test data', () => {
+    const ref = csv(['vcf-example-benign,benign,', 'vcf-example-malignant,malignant,']);
+    const html = join(tmp(), 'examples.html');
+    const r = run(['validate', EXAMPLES_DIR, '--reference', ref, '--out', html]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^SYNTHETIC\/TEST DATA \(HTEST tag/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('synthetic/test data (HTEST tag)');
+    expect(page).not.toContain('vcf-cds simulate');
   });
 
   it('no level for a patient with several levels is an error naming the CSV line', () => {
@@ -302,5 +486,25 @@ describe('the vcf-cds entry point (spawned once)', () => {
       timeout: 60_000,
     });
     expect(out).toMatch(/L1\s+benign-favoured/);
+  }, 60_000);
+
+  it('without generated validators: one line naming `npm run generate`, no stack trace', () => {
+    // A checkout that never ran `npm run generate`: the sources, no generated/.
+    const root = tmp();
+    for (const part of ['src', 'profiles', 'package.json']) {
+      cpSync(join(projectRoot(), part), join(root, part), { recursive: true });
+    }
+    symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'));
+    const { VCF_CDS_DEBUG: _debug, ...withoutDebug } = process.env;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'assess', example('benign')],
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: withoutDebug },
+    );
+    expect(r.status).toBe(70);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^vcf-cds: cannot start: FHIR validators not found at .*generated\/fhir-validators\.js: run `npm run generate`[^\n]*\n$/,
+    );
   }, 60_000);
 });

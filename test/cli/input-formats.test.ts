@@ -1,5 +1,5 @@
 /** Reading the cohort formats: JSON Bundles, NDJSON, directories, reference CSV and FHIR. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,9 @@ import {
   referenceObservation,
 } from '../../src/cli/reference-result.js';
 import { SYNTHETIC_TAG } from '../../src/cli/synthetic-tag.js';
+import { readText } from '../../src/cli/files.js';
+import { EXAMPLES_DIR } from '../profiles/load.js';
+import { run } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vcf-cds-cli-'));
 
@@ -78,6 +81,28 @@ describe('resource files', () => {
     expect(caught(() => listResourceFiles(join(dir, 'nope.json'))).code).toBe('ERR_FILE');
     const empty = mkdtempSync(join(tmpdir(), 'vcf-cds-empty-'));
     expect(caught(() => listResourceFiles(empty)).message).toMatch(/no \.json or \.ndjson/);
+  });
+
+  it('a UTF-8 byte order mark at the start of a JSON, NDJSON or CSV file is not an error', () => {
+    const BOM = '\uFEFF';
+    const bundle = join(dir, 'bom.bundle.json');
+    writeFileSync(bundle, BOM + readFileSync(join(EXAMPLES_DIR, 'benign.bundle.json'), 'utf8'));
+    const assessed = run(['assess', bundle]);
+    expect(assessed.err).toBe('');
+    expect(assessed.code).toBe(0);
+    expect(assessed.out).toMatch(/L1\s+benign-favoured/);
+
+    const ndjson = join(dir, 'bom.ndjson');
+    writeFileSync(ndjson, `${BOM}{"resourceType":"Patient","id":"p1"}\n`);
+    expect(readResourceFile(ndjson).map((i) => i.resource['id'])).toEqual(['p1']);
+
+    const csv = join(dir, 'bom.csv');
+    writeFileSync(csv, `${BOM}patient_id,reference\np1,benign\n`);
+    expect(readText(csv).startsWith('patient_id')).toBe(true);
+    expect(parseReferenceCsv(readText(csv), csv)[0]).toMatchObject({ patientId: 'p1' });
+    // Only a LEADING mark is dropped: text is otherwise read as it is.
+    writeFileSync(csv, `a${BOM}b`);
+    expect(readText(csv)).toBe(`a${BOM}b`);
   });
 
   it('Bundles are unpacked; HTEST on the Bundle marks its entries synthetic', () => {
@@ -158,6 +183,7 @@ describe('reference results', () => {
       resource: obs as never,
       origin: { file: 'c.ndjson', line: 4 },
       synthetic: false,
+      simulated: false,
     };
     expect(referenceFromObservation(item, 'p1', () => 'L2')).toMatchObject({
       patientId: 'p1',

@@ -45,6 +45,28 @@ describe("Cohen's kappa", () => {
     expect(k.kappa).toBe(1);
     expect(k.se).toBeCloseTo(0, 10);
   });
+  it('on the boundary (kappa 1 or -1, SE 0): no zero-width interval, the reason instead', () => {
+    const perfect = cohenKappa([
+      [10, 0],
+      [0, 5],
+    ])!;
+    expect(perfect.ci).toBeUndefined();
+    expect(perfect.noInterval).toBe('boundary');
+    const reversed = cohenKappa([
+      [0, 5],
+      [5, 0],
+    ])!;
+    expect(reversed.kappa).toBe(-1);
+    expect(reversed).toMatchObject({ noInterval: 'boundary' });
+    expect(reversed.ci).toBeUndefined();
+    // Off the boundary the Wald interval stays: 9 of 10 agree.
+    const k = cohenKappa([
+      [5, 1],
+      [0, 4],
+    ])!;
+    expect(k.noInterval).toBeUndefined();
+    expect(k.ci!.upper - k.ci!.lower).toBeGreaterThan(0.1);
+  });
   it('chance agreement only: kappa 0', () => {
     expect(
       cohenKappa([
@@ -68,7 +90,9 @@ describe('ROC AUC with DeLong CI', () => {
   // Pairs: 0.9>0.5, 0.9>0.3, 0.7>0.5, 0.7>0.3, 0.5=0.5 (1/2), 0.5>0.3 -> AUC = 5.5/6 = 0.916667.
   // V10 = [1, 1, 0.75], V01 = [2.5/3, 1]; s^2(V10) = 0.0416667/2 = 0.0208333,
   // s^2(V01) = 0.0138889/1; Var = 0.0208333/3 + 0.0138889/2 = 0.0138889, SE = 0.117851;
-  // CI = 0.916667 -/+ 1.96 * 0.117851 = [0.685684, 1.147650] -> upper clipped to 1.
+  // Logit scale: logit(AUC) = ln 11 = 2.397895, SE 0.117851 / (0.916667 * 0.083333) = 1.542778;
+  // 2.397895 -/+ 1.959964 * 1.542778 = [-0.625891, 5.421682] -> expit [0.348442, 0.995600]
+  // (a Wald interval would be [0.685684, 1.147650], clipped at 1: too narrow at the edge).
   const cases = [
     { score: 0.9, event: true },
     { score: 0.7, event: true },
@@ -80,8 +104,8 @@ describe('ROC AUC with DeLong CI', () => {
     const r = roc(cases);
     expect(r.auc).toBeCloseTo(5.5 / 6, 12);
     expect(r.se).toBeCloseTo(Math.sqrt(0.0138888889), 8);
-    expect(r.ci!.lower).toBeCloseTo(0.685684, 5);
-    expect(r.ci!.upper).toBe(1);
+    expect(r.ci!.lower).toBeCloseTo(0.348442, 5);
+    expect(r.ci!.upper).toBeCloseTo(0.9956, 5);
   });
   it('agrees with the brute-force Mann-Whitney count on a random sample with ties', () => {
     let seed = 7;
@@ -101,6 +125,52 @@ describe('ROC AUC with DeLong CI', () => {
     expect(points[0]).toMatchObject({ fpr: 0, tpr: 0 });
     expect(points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
     expect(points.find((p) => p.threshold === 0.5)).toMatchObject({ fpr: 0.5, tpr: 1 });
+  });
+  it('complete separation (AUC 1, DeLong SE 0): no interval, reason boundary', () => {
+    const r = roc([
+      { score: 0.9, event: true },
+      { score: 0.8, event: true },
+      { score: 0.2, event: false },
+      { score: 0.1, event: false },
+    ]);
+    expect(r.auc).toBe(1);
+    expect(r.se).toBe(0);
+    expect(r.ci).toBeUndefined();
+    expect(r.noInterval).toBe('boundary');
+    const reversed = roc([
+      { score: 0.1, event: true },
+      { score: 0.2, event: true },
+      { score: 0.8, event: false },
+      { score: 0.9, event: false },
+    ]);
+    expect(reversed).toMatchObject({ auc: 0, noInterval: 'boundary' });
+  });
+  it('near the edge the logit-scale interval stays inside (0, 1) and is not squeezed to zero width', () => {
+    // 3000 events score 0.9, one 0.1; 3000 non-events score 0.1: AUC = (3000*3000 + 0.5*3000) /
+    // (3001*3000) = 0.99983; the clipped Wald interval would print "1.000 to 1.000".
+    const cases = [
+      ...Array.from({ length: 3000 }, () => ({ score: 0.9, event: true })),
+      { score: 0.1, event: true },
+      ...Array.from({ length: 3000 }, () => ({ score: 0.1, event: false })),
+    ];
+    const r = roc(cases);
+    expect(r.auc).toBeCloseTo(9001500 / 9003000, 12);
+    const wald = { lower: r.auc! - Z_95 * r.se!, upper: Math.min(1, r.auc! + Z_95 * r.se!) };
+    expect(wald.lower.toFixed(3)).toBe('1.000');
+    expect(r.ci!.upper).toBeLessThan(1);
+    expect(r.ci!.lower).toBeLessThan(wald.lower);
+    expect(r.ci!.lower.toFixed(3)).not.toBe('1.000');
+  });
+  it('SE 0 off the boundary (every score tied) and too few cases say so', () => {
+    const tied = roc([0, 1, 2, 3].map((i) => ({ score: 0.5, event: i < 2 })));
+    expect(tied).toMatchObject({ auc: 0.5, se: 0, noInterval: 'zero-variance' });
+    expect(tied.ci).toBeUndefined();
+    const few = roc([
+      { score: 0.9, event: true },
+      { score: 0.2, event: false },
+      { score: 0.3, event: false },
+    ]);
+    expect(few).toMatchObject({ auc: 1, noInterval: 'too-few-cases' });
   });
   it('one class only: no AUC', () => {
     expect(roc([{ score: 0.2, event: true }]).auc).toBeUndefined();
