@@ -67,7 +67,7 @@ export function assessCommand(argv: readonly string[], ctx: CliContext): number 
       ];
       for (const report of assessed.reports) {
         const id = ctx.newId();
-        const resource = riskAssessment(report, group.patientId, id, now);
+        const resource = riskAssessment(report, group.patientId, id, now, assessed.patient);
         const notes = [...levelNotes(report), ...shared].map((text) => ({ text }));
         resource['note'] = [...(resource['note'] as unknown[]), ...notes];
         // Output about synthetic input stays labelled synthetic.

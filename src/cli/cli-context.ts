@@ -21,6 +21,8 @@ export interface CliContext {
   /** The engine settings the service runs with (the VCF_* environment, read in main.ts). */
   readonly engine: EngineSettings;
   readonly cancerSnomedCodes: readonly string[];
+  /** VCF_ADC_MINIMUM (no default). */
+  readonly adcMinimum?: number;
   readonly now: () => Date;
   readonly newId: () => string;
 }

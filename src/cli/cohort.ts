@@ -83,6 +83,7 @@ export function assessGroup(
   return assessPatient(group.patientId, items, {
     engine: ctx.engine,
     cancerSnomedCodes: ctx.cancerSnomedCodes,
+    ...(ctx.adcMinimum !== undefined ? { adcMinimum: ctx.adcMinimum } : {}),
     now: ctx.now,
   });
 }

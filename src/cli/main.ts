@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       },
       engine: config.engine,
       cancerSnomedCodes: config.cancerSnomedCodes,
+      ...(config.adcMinimum !== undefined ? { adcMinimum: config.adcMinimum } : {}),
       now: () => new Date(),
       newId: randomUUID,
     },
