@@ -80,8 +80,10 @@ function orderCards(
   request: HookRequest,
   deps: HookDeps,
 ): Card[] {
-  if (review.augmentations.length === 0 || assessed.reports.length === 0) return [];
-  const assessedLevels = assessed.reports.map((r) => r.level);
+  const reports =
+    assessed.noUsableFindings !== undefined ? [assessed.noUsableFindings] : assessed.reports;
+  if (review.augmentations.length === 0 || reports.length === 0) return [];
+  const assessedLevels = reports.map((r) => r.level);
   const targets = new Map<string, string[]>();
   for (const order of review.augmentations) {
     // An order that names no level we can read may target any fractured level.
@@ -91,8 +93,7 @@ function orderCards(
   }
   const cards: Card[] = [];
   for (const [level, labels] of targets) {
-    const report =
-      assessed.reports.find((r) => r.level === level) ?? assessed.unassessedLevel(level);
+    const report = reports.find((r) => r.level === level) ?? assessed.unassessedLevel(level);
     const distinct = [...new Set(labels)];
     cards.push(
       renderCard(report, assessed.patient, {
@@ -143,7 +144,10 @@ export async function handleHookRequest(
   const assessed = assessPatient(patientId, data.items, deps, data.jsonParsed);
   const cards =
     service.hook === 'patient-view'
-      ? assessed.reports.map((r) =>
+      ? [
+          ...assessed.reports,
+          ...(assessed.noUsableFindings ? [assessed.noUsableFindings] : []),
+        ].map((r) =>
           renderCard(r, assessed.patient, {
             patientId,
             newId: deps.newId,

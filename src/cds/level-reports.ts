@@ -29,6 +29,12 @@ export interface PatientAssessment {
   readonly levelOf: (bodySite: unknown) => string | undefined;
   /** A report for a level with no findings (an order may target one). */
   readonly unassessedLevel: (level: string) => LevelReport;
+  /**
+   * When vertebral findings of this patient were recorded but none could be used: the report of
+   * a card saying so (CLINICAL-SPEC section 1: ignored resources are listed), since no card at
+   * all would read as "no fracture". Not an assessed level: `reports` stays empty.
+   */
+  readonly noUsableFindings: LevelReport | undefined;
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
 }
@@ -104,19 +110,9 @@ export function assessPatient(
       ...(p.versionId ? { versionId: p.versionId } : {}),
     })),
   }));
-  // Vertebral findings of this patient that were all rejected still get a card (CLINICAL-SPEC
-  // section 1: ignored resources are listed): an empty answer would read as "no fracture".
   const rejected = extraction.dispositions.filter(
     (d) => d.use === 'ignored' && d.sign !== undefined && d.reason !== 'other-subject',
   ).length;
-  if (reports.length === 0 && rejected > 0) {
-    reports.push(
-      noFindingsReport(
-        UNSPECIFIED_LEVEL,
-        `${rejected} vertebral finding${rejected === 1 ? ' was' : 's were'} recorded for this patient, none usable (see Not used).`,
-      ),
-    );
-  }
   const patient: PatientContext = {
     ...(extraction.patient?.ageYears !== undefined
       ? { ageYears: extraction.patient.ageYears }
@@ -148,6 +144,13 @@ export function assessPatient(
     levelOf: levelFromBodySite,
     unassessedLevel: (level) =>
       noFindingsReport(level, `No imaging findings are recorded for ${level}.`),
+    noUsableFindings:
+      reports.length === 0 && rejected > 0
+        ? noFindingsReport(
+            UNSPECIFIED_LEVEL,
+            `${rejected} vertebral finding${rejected === 1 ? ' was' : 's were'} recorded for this patient, none usable (see Not used).`,
+          )
+        : undefined,
     engineVersion: ENGINE_VERSION,
     knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
   };

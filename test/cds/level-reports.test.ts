@@ -52,8 +52,8 @@ describe('assessPatient', () => {
       deps,
       true,
     );
-    expect(assessed.reports).toHaveLength(1);
-    const card = renderCard(assessed.reports[0]!, assessed.patient, {
+    expect(assessed.reports).toEqual([]);
+    const card = renderCard(assessed.noUsableFindings!, assessed.patient, {
       patientId: 'p1',
       newId: () => '00000000-0000-4000-8000-000000000001',
       thresholds: thresholdsOf(DEFAULT_ENGINE_SETTINGS),
@@ -72,9 +72,11 @@ describe('assessPatient', () => {
   it("another patient's findings alone give no card", () => {
     const assessed = assessPatient('p1', [pedicle({ subject: { reference: 'Patient/p2' } })], deps);
     expect(assessed.reports).toEqual([]);
+    expect(assessed.noUsableFindings).toBeUndefined();
   });
 
   it('no findings at all give no card', () => {
     expect(assessPatient('p1', [], deps).reports).toEqual([]);
+    expect(assessPatient('p1', [], deps).noUsableFindings).toBeUndefined();
   });
 });
