@@ -50,6 +50,8 @@ export interface AuditDraft {
   }[];
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
+  /** Which engine settings produced it: two sites' versions alone would not tell them apart. */
+  readonly settingsFingerprint: string;
 }
 
 export type HookResult =
@@ -182,6 +184,7 @@ export async function handleHookRequest(
       }),
       engineVersion: first?.engineVersion ?? assessed.engineVersion,
       knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
+      settingsFingerprint: assessed.settingsFingerprint,
     },
   };
 }

@@ -5,6 +5,7 @@
 import {
   ENGINE_VERSION,
   assessLevel,
+  settingsFingerprint,
   formatFindingValue,
   type EngineSettings,
   type Finding,
@@ -37,6 +38,8 @@ export interface PatientAssessment {
   readonly noUsableFindings: LevelReport | undefined;
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
+  /** 'default', or a hash of the site's engine settings (pre-test, thresholds, DWI, ADC rule). */
+  readonly settingsFingerprint: string;
 }
 
 export interface AssessDeps {
@@ -153,5 +156,6 @@ export function assessPatient(
         : undefined,
     engineVersion: ENGINE_VERSION,
     knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
+    settingsFingerprint: settingsFingerprint(deps.engine),
   };
 }

@@ -146,6 +146,7 @@ function auditDraft(
     })),
     engineVersion: first?.engineVersion ?? assessed.engineVersion,
     knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
+    settingsFingerprint: assessed.settingsFingerprint,
   };
 }
 

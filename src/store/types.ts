@@ -50,6 +50,8 @@ export interface AuditRecord {
   }[];
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
+  /** The engine settings in force ('default' or their hash); absent in records made before it. */
+  readonly settingsFingerprint?: string;
   readonly clientId?: string;
 }
 

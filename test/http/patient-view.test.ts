@@ -248,6 +248,19 @@ describe('audit', () => {
     );
     expect(a.engineVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(a.knowledgeBaseVersion).toMatch(/\+/);
+    expect(a.settingsFingerprint).toBe('default');
+  });
+
+  it("the audit names a site's own engine settings by their fingerprint", async () => {
+    const site = await startTestService({ env: { VCF_PRETEST_PROBABILITY: '0.08' } });
+    try {
+      const body = examplePatientView('benign');
+      await request(site.app).post('/cds-services/vcf-assessment').send(body).expect(200);
+      const [record] = await site.store.listAudit({ hookInstance: String(body['hookInstance']) });
+      expect(record?.settingsFingerprint).toMatch(/^[0-9a-f]{14}$/);
+    } finally {
+      await site.close();
+    }
   });
 
   it('one key, one hash per patient: records link across calls; AUDIT_ID_KEY sets the key', async () => {
