@@ -296,8 +296,16 @@ function patientLine(patient: PatientContext): string[] {
   return context.length > 0 ? [`Patient: ${context.join('; ')}.`] : [];
 }
 
+/** Table rows, list items and the LR legend follow the line before; other parts are paragraphs. */
+const CONTINUES = ['|', '- ', '  - ', '_Strength'];
+
 function join(parts: readonly string[]): string {
-  return parts.join('\n\n').replace(/\n\n(\||- |  - |_Strength)/g, '\n$1');
+  let text = '';
+  for (const part of parts) {
+    if (text !== '') text += CONTINUES.some((p) => part.startsWith(p)) ? '\n' : '\n\n';
+    text += part;
+  }
+  return text;
 }
 
 /** The card detail, in CommonMark/GFM. */

@@ -9,8 +9,12 @@
  */
 const MARKDOWN_SPECIAL = /[\\`*_[\]<>|~]/g;
 
+/** Anything `literal` would change (most text has none: the check is the whole cost then). */
+const NEEDS_ESCAPE = /[\\`*_[\]<>|~\r\n]|:\/\//;
+
 /** Data text as literal markdown, on one line. */
 export function literal(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
     .replaceAll('://', '\\://')

@@ -58,8 +58,9 @@ export function loadClinicalSettings(env: Env): {
 } {
   const read = envReader(env);
   const d = DEFAULT_ENGINE_SETTINGS;
-  const adc = adcRule(env, read);
-  const engine: EngineSettings = {
+  const adc = Object.freeze(adcRule(env, read));
+  // Frozen: read once at start, never changed (the engine may then remember what it derived).
+  const engine: EngineSettings = Object.freeze({
     pretestProbability: read.num(
       'VCF_PRETEST_PROBABILITY',
       d.pretestProbability,
@@ -86,7 +87,7 @@ export function loadClinicalSettings(env: Env): {
     ),
     useDwi: read.bool('VCF_USE_DWI', d.useDwi),
     adc,
-  };
+  });
   // Cross-checks (thresholds against each other) only once every value could be read.
   if (read.errors.length === 0) {
     read.errors.push(...settingsErrors(engine).map((e) => `engine setting: ${e}`));

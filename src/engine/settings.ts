@@ -92,6 +92,15 @@ const DEFAULT_EFFECTIVE_JSON = canonicalJson(effectiveSettings(DEFAULT_ENGINE_SE
  * a short stable hash of them (the knowledge base's content hash over their canonical JSON).
  */
 export function settingsFingerprint(settings: EngineSettings): string {
+  // Settings objects are made once at start and passed to every call: hash each once.
+  const known = FINGERPRINTS.get(settings);
+  if (known !== undefined) return known;
   const json = canonicalJson(effectiveSettings(settings));
-  return json === DEFAULT_EFFECTIVE_JSON ? 'default' : contentHash(json);
+  const fingerprint = json === DEFAULT_EFFECTIVE_JSON ? 'default' : contentHash(json);
+  // Frozen settings cannot change after hashing; others are hashed on every call.
+  if (Object.isFrozen(settings) && Object.isFrozen(settings.adc))
+    FINGERPRINTS.set(settings, fingerprint);
+  return fingerprint;
 }
+
+const FINGERPRINTS = new WeakMap<EngineSettings, string>();

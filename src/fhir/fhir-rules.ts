@@ -94,26 +94,41 @@ export function choiceKeys(resource: Json, stem: string): string[] {
   return keys;
 }
 
-/** Pushes a calendar-date issue for every value at `path` (under `at`) that names no day. */
+/**
+ * Pushes a calendar-date issue for every value at `path` (below `root`) that names no day. The
+ * path text is built only for an issue (`indices[j]`: the array index met after step j, if any):
+ * this runs on every resource, and almost every date is a good one.
+ */
 function checkDates(
   value: unknown,
   path: readonly string[],
   i: number,
-  at: string,
+  root: string,
+  indices: (number | undefined)[],
   out: FhirRuleIssue[],
 ): void {
   if (Array.isArray(value)) {
-    value.forEach((v: unknown, n) => checkDates(v, path, i, `${at}[${n}]`, out));
+    for (let n = 0; n < value.length; n++) {
+      indices[i] = n;
+      checkDates(value[n], path, i, root, indices, out);
+    }
+    indices[i] = undefined;
     return;
   }
   if (i === path.length) {
     const problem = calendarProblem(value);
-    if (problem) out.push({ kind: 'fhir-rule', path: at, message: problem, rule: 'calendar-date' });
+    if (problem) {
+      let at = root;
+      for (let j = 0; j <= i; j++) {
+        if (j > 0) at += `.${path[j - 1] as string}`;
+        if (indices[j] !== undefined) at += `[${indices[j] as number}]`;
+      }
+      out.push({ kind: 'fhir-rule', path: at, message: problem, rule: 'calendar-date' });
+    }
     return;
   }
-  const key = path[i] as string;
-  const next = asObject(value)?.[key];
-  if (next !== undefined) checkDates(next, path, i + 1, `${at}.${key}`, out);
+  const next = asObject(value)?.[path[i] as string];
+  if (next !== undefined) checkDates(next, path, i + 1, root, indices, out);
 }
 
 /** Does the clinicalStatus say the Condition is over (resolved, remission or inactive)? */
@@ -167,9 +182,9 @@ export function fhirRuleIssues(
     });
   }
   const dates: FhirRuleIssue[] = [];
-  checkDates(resource, META_LAST_UPDATED, 0, root, dates);
+  checkDates(resource, META_LAST_UPDATED, 0, root, [], dates);
   for (const path of SPLIT_DATE_ELEMENTS.get(type) ?? [])
-    checkDates(resource, path, 0, root, dates);
+    checkDates(resource, path, 0, root, [], dates);
   for (const d of dates) issues.push(d);
 
   if (

@@ -43,3 +43,12 @@ describe('settingsFingerprint: which site settings an assessment was made under'
     expect(settingsFingerprint({ ...d, pretestProbability: 74 / 150 })).toBe('default');
   });
 });
+
+describe('settingsFingerprint on frozen and unfrozen settings', () => {
+  it('a settings object that can change is hashed anew on every call', () => {
+    const settings = { ...DEFAULT_ENGINE_SETTINGS, adc: { ...DEFAULT_ENGINE_SETTINGS.adc } };
+    expect(settingsFingerprint(settings)).toBe('default');
+    settings.pretestProbability = 0.08;
+    expect(settingsFingerprint(settings)).not.toBe('default');
+  });
+});
