@@ -1,7 +1,7 @@
 # vcf-cds: multi-stage build, non-root runtime, health check.
 # Build:  docker build -t vcf-cds .
 # Run:    docker run -p 3000:3000 -v vcf-data:/app/data vcf-cds
-# With PostgreSQL: docker run -p 3000:3000 -e DATABASE_URL=postgres://... vcf-cds
+# With PostgreSQL: docker run -p 3000:3000 -e DATABASE_URL=postgres://... -e AUDIT_ID_KEY=<32+ random bytes, base64> vcf-cds
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
