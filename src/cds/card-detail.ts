@@ -92,8 +92,13 @@ const cell = literal;
 function outcomeText(
   o: { category: Category; probabilityMalignant: number },
   t: Thresholds,
+  heldBy: string,
 ): string {
-  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant, t)})`;
+  const held =
+    o.category === 'indeterminate' && o.probabilityMalignant >= t.malignant
+      ? `, held by the ${heldBy}`
+      : '';
+  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant, t)}${held})`;
 }
 
 /** "malignant (small)", "benign (marginal)": the direction and how far the LR moves it. */
@@ -136,17 +141,20 @@ function safeguardSection(a: Assessment): string[] {
     s.status === 'applied'
       ? `**Applied.** Lesion extent is G4, but ${benign} and none favours malignancy: the G4 finding carries no weight (LR 1) and this level is not called malignant-favoured.`
       : s.status === 'pending'
-        ? `**Pending.** Lesion extent is G4; ${benign} and none favours malignancy. The safeguard could still apply (it needs at least 3 favouring benign and none favouring malignancy), so the G4 finding keeps its weight, but this level is not called malignant-favoured until the unknown discriminators are known.`
+        ? `**Pending.** Lesion extent is G4; ${benign} and none favours malignancy. The safeguard needs at least 3 favouring benign and none favouring malignancy, so it could still apply: the G4 finding keeps its weight, but this level is not called malignant-favoured until the unknown discriminators settle it (one favouring malignancy ends the safeguard; enough favouring benign applies it).`
         : `**Not applied.** Lesion extent is G4; ${benign} and ${malignant} (the safeguard needs at least 3 favouring benign and none favouring malignancy).`;
   const lines = s.discriminators.map(
     (d) =>
       `- ${SAFEGUARD_LABEL[d.discriminator]}: ${d.state === 'unknown' ? 'unknown' : d.state === 'favours-benign' ? 'yes (favours benign)' : 'no (favours malignancy)'}`,
   );
+  const hasDwi = [...a.evidence, ...a.setAside].some((x) => x.sign === 'dwi-signal');
+  const toObtain = (d: SafeguardDiscriminator) =>
+    d === 'adc' && hasDwi
+      ? 'ADC (measure it on the ADC map of the DWI already recorded; if there is none, DWI with an ADC map)'
+      : SAFEGUARD_TO_OBTAIN[d];
   const obtain =
     s.toObtain.length > 0
-      ? [
-          `Before a G4 lesion is called malignant, obtain: ${s.toObtain.map((d) => SAFEGUARD_TO_OBTAIN[d]).join('; ')}.`,
-        ]
+      ? [`Before a G4 lesion is called malignant, obtain: ${s.toObtain.map(toObtain).join('; ')}.`]
       : [];
   return ['#### G4 safeguard', head, ...lines, ...obtain];
 }
@@ -163,13 +171,15 @@ function missingSection(a: Assessment, t: Thresholds): string[] {
     ? `${count}.`
     : `${count}; a definitive category needs ${required}, so this level stays indeterminate.`;
   // One more discriminator alone cannot meet the rule: say so, or "indeterminate (P 1%)" puzzles.
-  const stillShort =
-    !a.constellation.met && known + 1 < required
-      ? ` (still ${known + 1} of 4 known, ${required} needed)`
-      : '';
+  const shortAfterOne = !a.constellation.met && known + 1 < required;
+  const stillShort = shortAfterOne ? ` (still ${known + 1} of 4 known, ${required} needed)` : '';
+  const heldBy = shortAfterOne ? 'constellation rule' : 'G4 safeguard';
+  const dwiOff = a.setAside.some((x) => x.reason === 'dwi-disabled');
+  const label = (d: KeyDiscriminator) =>
+    d === 'diffusion' && dwiOff ? 'Diffusion (ADC; DWI is not weighed at this site)' : KEY_LABEL[d];
   const lines = a.whatIf.map(
     (w) =>
-      `- **${KEY_LABEL[w.discriminator]}** missing. If only this is added: ${w.ifBenignFinding} → ${outcomeText(w.ifBenign, t)}; ${w.ifMalignantFinding} → ${outcomeText(w.ifMalignant, t)}${stillShort}.`,
+      `- **${label(w.discriminator)}** missing. If only this is added${stillShort}: ${w.ifBenignFinding} → ${outcomeText(w.ifBenign, t, heldBy)}; ${w.ifMalignantFinding} → ${outcomeText(w.ifMalignant, t, heldBy)}.`,
   );
   return ['#### Missing key discriminators', rule, ...lines];
 }
@@ -184,25 +194,31 @@ function setAsideSection(a: Assessment, t: Thresholds): string[] {
         s.sign && typeof s.finding === 'object' && s.finding !== null
           ? ` (${cell(findingText(s.finding as Finding, t))})`
           : '';
-      return `- ${label}${value}: ${SET_ASIDE_TEXT[s.reason]}.`;
+      const why =
+        s.reason === 'no-published-weight' && a.adc === undefined
+          ? "shown for information, no weight: no ratio, the fractured vertebra's ADC is not recorded"
+          : SET_ASIDE_TEXT[s.reason];
+      return `- ${label}${value}: ${why}.`;
     }),
   ];
 }
 
 /** Always shown (CLINICAL-SPEC section 5): the cut-off in force, its source, its protocol caveat. */
-function adcSection(a: Assessment, t: Thresholds): string[] {
+function adcSection(a: Assessment, t: Thresholds, rejected: number): string[] {
   const rule = a.adcRule;
   const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; protocol: ${cell(rule.protocol)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
   const note = (SOURCES as Readonly<Record<string, Source>>)[rule.sourceId]?.note;
   const caveat = `The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.${note ? ` ${cell(note)}` : ''}`;
   if (a.adc === undefined) {
-    return ['#### ADC', `- Not recorded. Cut-off in use: ${cutoff}. ${caveat}`];
+    const none =
+      rejected > 0 ? `No usable ADC (${rejected} rejected, see Data quality).` : 'Not recorded.';
+    return ['#### ADC', `- ${none} Cut-off in use: ${cutoff}. ${caveat}`];
   }
   const side = a.adc.band === 'below-cutoff' ? 'below' : 'at or above';
   const ratio =
     a.adc.referenceRatio !== undefined
       ? [
-          `- Ratio to an adjacent normal vertebra: ${a.adc.referenceRatio.toFixed(2)} (information only, no weight).`,
+          `- ADC ratio, fractured / adjacent normal vertebra: ${a.adc.referenceRatio.toFixed(2)} (information only, no weight).`,
         ]
       : [];
   return [
@@ -217,12 +233,12 @@ function adcSection(a: Assessment, t: Thresholds): string[] {
  * which the wider literature ties to malignancy (and the paper's own ADC result agrees); the
  * paper's DWI row reads high as benign. A reader must look again before trusting the sum.
  */
-function diffusionDisagreement(a: Assessment): string | undefined {
+export function diffusionDisagreement(a: Assessment): string | undefined {
   const dwi = a.evidence.find((e) => e.sign === 'dwi-signal');
   if (dwi === undefined || a.adc === undefined) return undefined;
   const adcMalignant = a.adc.band === 'below-cutoff';
   if (dwi.direction === 'benign' && adcMalignant) {
-    return `**DWI and ADC disagree**: high DWI with ADC below the cut-off is restricted diffusion, which the wider literature associates with malignancy (${BAUR_REFERENCE}); the paper's DWI direction counts high DWI as benign. Review the diffusion images before relying on this result.`;
+    return `**DWI and ADC disagree**: high DWI with ADC below the cut-off is restricted diffusion. In the wider literature malignant fractures are the ones hyperintense on DWI (${BAUR_REFERENCE}, external to the primary paper), and the paper's own ADC result (lower in malignant fractures) points the same way, while the paper's DWI row counts high DWI as benign. Review the diffusion images before relying on this result.`;
   }
   if (dwi.direction === 'malignant' && !adcMalignant) {
     return `**DWI and ADC disagree**: low DWI counts towards malignancy in the paper's direction, while the ADC at or above the cut-off counts towards benign. Review the diffusion images before relying on this result.`;
@@ -251,7 +267,9 @@ function qualitySection(r: LevelReport, patient: PatientContext): string[] {
     lines.push(
       `- **Not used** (${patient.ignored.length} ${plural(patient.ignored.length, 'resource', 'resources')}):`,
     );
-    lines.push(...shown.map((i) => `  - ${cell(i.ref)}: ${cell(i.reason)}`));
+    const levelOf = (i: PatientContext['ignored'][number]) =>
+      i.level === undefined ? '' : ` (${i.level === 'unspecified' ? 'no level given' : i.level})`;
+    lines.push(...shown.map((i) => `  - ${cell(i.ref)}${levelOf(i)}: ${cell(i.reason)}`));
     if (patient.ignored.length > shown.length)
       lines.push(`  - and ${patient.ignored.length - shown.length} more`);
   }
@@ -259,10 +277,10 @@ function qualitySection(r: LevelReport, patient: PatientContext): string[] {
 }
 
 const PRETEST_TEXT = {
-  'study-cohort': 'the study cohort, 74 malignant of 150 biopsy-referred patients',
-  'site-setting': "this site's setting",
+  'study-cohort': 'the study cohort (74 malignant of 150 biopsy-referred patients)',
+  'site-setting': "this site's population (its own setting)",
   'cancer-history':
-    'known cancer history; up to one-third of VCFs in patients with known malignancy are benign (Luo et al., Br J Radiol 2016, external to the primary paper)',
+    'a known cancer history (Luo et al., Br J Radiol 2016, external to the primary paper: "up to one-third of VCFs in patients with known malignancy are benign")',
 } as const;
 
 function caveatsSection(a: Assessment, patient: PatientContext): string[] {
@@ -296,8 +314,11 @@ function patientLine(patient: PatientContext): string[] {
   return context.length > 0 ? [`Patient: ${context.join('; ')}.`] : [];
 }
 
-/** Table rows, list items and the LR legend follow the line before; other parts are paragraphs. */
-const CONTINUES = ['|', '- ', '  - ', '_Strength'];
+/**
+ * Table rows and list items follow the line before; other parts are paragraphs (the LR legend
+ * too: GFM would read a line right after a table as one more row).
+ */
+const CONTINUES = ['|', '- ', '  - '];
 
 function join(parts: readonly string[]): string {
   let text = '';
@@ -312,21 +333,29 @@ function join(parts: readonly string[]): string {
 export function renderDetail(r: LevelReport, patient: PatientContext, t: Thresholds): string {
   const a = r.assessment;
   const held = heldBackText(a);
+  const by =
+    a.safeguard.status === 'pending' && a.limitedBy.includes('g4-safeguard')
+      ? 'while the G4 safeguard is pending'
+      : `by the ${held ?? ''}`;
   const limited =
     held !== undefined
-      ? ` Held at ${categoryLabel(a.category)} by the ${held}; P(malignant) alone would give ${categoryLabel(a.probabilityCategory)}.`
+      ? ` Held at ${categoryLabel(a.category)} ${by}; P(malignant) alone would give ${categoryLabel(a.probabilityCategory)}.`
       : '';
   const preliminary = r.quality.preliminary.length > 0 ? ' **Rests on preliminary findings.**' : '';
   return join([
     `**${categoryLabel(a.category)}** at ${r.level === 'unspecified' ? 'an unspecified level' : r.level}: P(malignant) ${formatProbability(a.probabilityMalignant, t)}.${limited}${preliminary}`,
-    `Pre-test probability ${formatProbability(a.pretest.probability)} (${PRETEST_TEXT[a.pretest.basis]}), multiplied by the likelihood ratio of each sign below.`,
+    `Pre-test probability ${formatProbability(a.pretest.probability)}, for ${PRETEST_TEXT[a.pretest.basis]}; its odds are multiplied by the likelihood ratio of each sign below.`,
     ...patientLine(patient),
     '#### Evidence used',
     ...evidenceTable(a, t),
     ...safeguardSection(a),
     ...missingSection(a, t),
     ...setAsideSection(a, t),
-    ...adcSection(a, t),
+    ...adcSection(
+      a,
+      t,
+      patient.ignored.filter((i) => i.sign === 'adc' && i.level === r.level).length,
+    ),
     ...qualitySection(r, patient),
     ...caveatsSection(a, patient),
     `_vcf-cds engine ${a.engineVersion}, knowledge base ${a.knowledgeBaseVersion}._`,
@@ -339,8 +368,13 @@ export function renderDetail(r: LevelReport, patient: PatientContext, t: Thresho
  */
 export function renderNoFindingsDetail(r: LevelReport, patient: PatientContext): string {
   const where = r.level === 'unspecified' ? 'this patient' : r.level;
+  const rejected = (r.rejectedFindings ?? 0) > 0;
+  const action = rejected
+    ? 'Correct the findings listed under Not used, or obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.'
+    : 'Obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.';
   return join([
-    `**No usable imaging findings are recorded for ${where}**: vcf-cds cannot characterise this fracture. Obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.`,
+    `**vcf-cds cannot characterise the fracture at ${where}**: ${rejected ? 'no recorded finding could be used' : 'no imaging findings are recorded'}. ${action}`,
+    `For machines, the card's extension still carries a probability: the pre-test probability (${formatProbability(r.assessment.pretest.probability)}), which no finding updates.`,
     ...patientLine(patient),
     ...qualitySection(r, patient),
     '#### Caveats',

@@ -12,7 +12,7 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
-import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
+import { diffusionDisagreement, renderDetail, renderNoFindingsDetail } from './card-detail.js';
 import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
 import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
 
@@ -79,19 +79,52 @@ export interface CardContext {
 
 const PAPER = SOURCES.zhao2026;
 
+/** The signs of the four key discriminators (diffusion: DWI signal or ADC). */
+const KEY_SIGNS: ReadonlySet<string> = new Set([
+  'pedicle',
+  'paravertebral-soft-tissue',
+  'enhancement-pattern',
+  'dwi-signal',
+  'adc',
+]);
+
+/** What each examination supplies of the key discriminators. */
+const SUPPLIES: Readonly<Record<KeyDiscriminator, string>> = {
+  pedicle: 'pedicle morphology',
+  'paravertebral-soft-tissue': 'paravertebral soft tissue',
+  'enhancement-pattern': 'the enhancement pattern',
+  diffusion: 'diffusion (ADC)',
+};
+
 /**
- * Which examinations would supply the missing key discriminators (CLINICAL-SPEC section 4): DWI with
- * an ADC map for diffusion, contrast-enhanced MRI (with its T1/T2 sequences) for the others, and
- * CT when no CT reading is recorded: the paper's best result is the combined CT+MRI reading.
+ * Which examinations would supply the missing key discriminators (CLINICAL-SPEC section 4): one
+ * MRI of the spine (contrast-enhanced, with DWI and an ADC map when diffusion is missing too: one
+ * examination, not two orders), and CT when no CT reading is recorded, since the paper's best
+ * result is the combined CT+MRI reading. Each with what it would supply.
  */
-function examinationsFor(missing: readonly KeyDiscriminator[], hasCt: boolean): Examination[] {
-  const exams = new Set<Examination>();
-  for (const d of missing) {
-    if (d === 'diffusion') exams.add('mri-dwi');
-    else exams.add('mri-contrast');
+function examinationsFor(
+  missing: readonly KeyDiscriminator[],
+  hasCt: boolean,
+): { exam: Examination; supplies: string }[] {
+  const out: { exam: Examination; supplies: string }[] = [];
+  const mri = missing.filter((d) => d !== 'diffusion');
+  const diffusion = missing.includes('diffusion');
+  if (mri.length > 0) {
+    out.push({
+      exam: diffusion ? 'mri-contrast-dwi' : 'mri-contrast',
+      supplies: missing.map((d) => SUPPLIES[d]).join(', '),
+    });
+  } else if (diffusion) {
+    out.push({ exam: 'mri-dwi', supplies: SUPPLIES.diffusion });
   }
-  if (!hasCt) exams.add('ct');
-  return [...exams];
+  if (!hasCt) {
+    out.push({
+      exam: 'ct',
+      supplies:
+        "the CT reader's impression, not recorded (the paper's best result is the combined CT+MRI reading)",
+    });
+  }
+  return out;
 }
 
 function serviceRequest(
@@ -122,29 +155,29 @@ function serviceRequest(
   };
 }
 
+const where = (level: string) => (level === 'unspecified' ? 'the fractured vertebra' : level);
+
 /** Why the biopsy is proposed, in the order's own words: decision support, never a diagnosis. */
 function biopsyReason(r: LevelReport): string {
-  const where = r.level === 'unspecified' ? 'the fractured vertebra' : r.level;
   if (hasNoFindings(r)) {
-    return `Tissue diagnosis of the vertebral compression fracture at ${where}: no imaging findings recorded for this level (vcf-cds decision support, not a diagnosis)`;
+    return `Tissue diagnosis of the vertebral compression fracture at ${where(r.level)}: no usable imaging findings recorded for this level (vcf-cds decision support, not a diagnosis)`;
   }
-  return `Tissue diagnosis of the vertebral compression fracture at ${where}: imaging features ${categoryLabel(r.assessment.category)} on vcf-cds decision support (not a diagnosis)`;
+  return `Tissue diagnosis of the vertebral compression fracture at ${where(r.level)}: vcf-cds decision support rates the imaging features ${categoryLabel(r.assessment.category)} (not a diagnosis)`;
 }
 
 function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   const a = r.assessment;
-  const where = r.level === 'unspecified' ? 'the fractured vertebra' : r.level;
   const out: Suggestion[] = [];
   // A biopsy ordered with the augmentation is not proposed again (accepting it would order two).
   if (a.category !== 'benign-favoured' && !ctx.order?.biopsyOrdered) {
     out.push({
-      label: `Order percutaneous biopsy of ${where}`,
+      label: `Order percutaneous biopsy of ${where(r.level)}`,
       uuid: ctx.newId(),
       isRecommended: a.category === 'malignant-favoured' || ctx.order !== undefined,
       actions: [
         {
           type: 'create',
-          description: `Propose a percutaneous needle biopsy of ${where} (biopsy is the reference standard).`,
+          description: `Propose a percutaneous needle biopsy of ${where(r.level)} (biopsy is the reference standard).`,
           resource: serviceRequest(
             ctx.patientId,
             r.level,
@@ -158,7 +191,7 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   }
   if (!a.constellation.met) {
     const hasCt = a.evidence.some((e) => e.sign === 'ct-impression');
-    for (const exam of examinationsFor(a.missingKeyDiscriminators, hasCt)) {
+    for (const { exam, supplies } of examinationsFor(a.missingKeyDiscriminators, hasCt)) {
       const e = EXAMINATIONS[exam];
       out.push({
         label: `Order ${e.text}`,
@@ -166,13 +199,15 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
         actions: [
           {
             type: 'create',
-            description: `Propose ${e.text} to obtain ${e.supplies}.`,
+            description: `Propose ${e.text} to obtain ${supplies}.`,
             resource: serviceRequest(
               ctx.patientId,
               r.level,
               examinationCodings(exam, r.level),
               e.text,
-              `Missing key discriminator(s) for the VCF at ${where}: ${e.supplies}`,
+              exam === 'ct'
+                ? `VCF at ${where(r.level)}: ${supplies}`
+                : `Missing key discriminator(s) for the VCF at ${where(r.level)}: ${supplies}`,
             ),
           },
         ],
@@ -182,37 +217,90 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   return out;
 }
 
-function indicatorFor(r: LevelReport, order: OrderCheck | undefined): Card['indicator'] {
+/** Facts that must reach the summary and keep the card off `info` when they hold. */
+interface Alerts {
+  /** DWI and ADC weighed in opposite directions. */
+  readonly diffusionDisagrees: boolean;
+  /** A key discriminator reported with different values (the latest was kept). */
+  readonly keyConflict: boolean;
+  readonly anyConflict: boolean;
+}
+
+function alertsOf(r: LevelReport): Alerts {
+  const conflicts = r.quality.conflicts;
+  return {
+    diffusionDisagrees: diffusionDisagreement(r.assessment) !== undefined,
+    keyConflict: conflicts.some((c) => KEY_SIGNS.has(c.sign)),
+    anyConflict: conflicts.length > 0,
+  };
+}
+
+function indicatorFor(
+  r: LevelReport,
+  order: OrderCheck | undefined,
+  alerts: Alerts,
+): Card['indicator'] {
   const a = r.assessment;
   if (order && a.category !== 'benign-favoured' && !order.biopsyOrdered) return 'critical';
-  return a.category === 'benign-favoured' && !hasNoFindings(r) ? 'info' : 'warning';
+  const quiet =
+    a.category === 'benign-favoured' &&
+    !hasNoFindings(r) &&
+    !alerts.diffusionDisagrees &&
+    !alerts.keyConflict;
+  return quiet ? 'info' : 'warning';
 }
 
 /**
  * What follows the category in the summary, in a few words: the safeguard when it held the
- * category back, and how few key signs are known whenever the constellation rule is not met.
+ * category back, and how few key discriminators are known whenever the constellation rule is not
+ * met.
  */
 function heldBackShort(a: LevelReport['assessment']): string {
-  if (a.limitedBy.includes('g4-safeguard')) return ' (G4 safeguard)';
-  if (!a.constellation.met) return ` (${a.constellation.known.length} of 4 key signs known)`;
+  if (a.limitedBy.includes('g4-safeguard')) {
+    return a.safeguard.status === 'pending' ? ' (G4 safeguard pending)' : ' (G4 safeguard)';
+  }
+  if (!a.constellation.met) {
+    return ` (${a.constellation.known.length} of 4 key discriminators known)`;
+  }
   return '';
 }
 
-function summaryFor(r: LevelReport, ctx: CardContext, indicator: Card['indicator']): string {
+/** "Vertebroplasty" -> "vertebroplasty" inside a sentence. */
+const lower = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
+
+/** Fits a summary under 140 characters: drops the optional notes first, then cuts at a word. */
+function fit(head: string, notes: readonly string[]): string {
+  let text = head;
+  for (const note of notes) {
+    if (`${text}; ${note}`.length < 140) text = `${text}; ${note}`;
+  }
+  if (text.length < 140) return text;
+  const cut = text.slice(0, 138);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 100))}…`;
+}
+
+function summaryFor(r: LevelReport, ctx: CardContext, alerts: Alerts): string {
   const a = r.assessment;
   const order = ctx.order;
   const orderPart =
     order === undefined
       ? undefined
       : order.biopsyOrdered
-        ? `biopsy ordered with ${order.augmentationLabel}`
-        : `${order.augmentationLabel} ordered without biopsy`;
+        ? `biopsy ordered with the ${lower(order.augmentationLabel)}`
+        : `${lower(order.augmentationLabel)} ordered without biopsy`;
   if (hasNoFindings(r)) {
-    const head = `${levelLabel(r.level)}: no usable VCF imaging findings recorded`;
-    return orderPart ? `${head}; ${orderPart}` : `${head}; see detail`;
+    const n = r.rejectedFindings ?? 0;
+    const at = r.level === 'unspecified' ? 'Vertebral findings' : r.level;
+    const head =
+      n > 0
+        ? `${at}: ${n === 1 ? 'the 1 recorded VCF finding is' : `none of the ${n} recorded VCF findings is`} usable`
+        : `${at}: no VCF imaging findings recorded`;
+    return fit(orderPart ? `${head}; ${orderPart}` : `${head}; see detail`, []);
   }
   const p = formatProbability(a.probabilityMalignant, ctx.thresholds);
-  const head = `${levelLabel(r.level)} fracture: ${categoryLabel(a.category)}${heldBackShort(a)}, P(malignant) ${p}`;
+  const subject =
+    r.level === 'unspecified' ? 'Fracture at an unspecified level' : `${r.level} fracture`;
+  const head = `${subject}: ${categoryLabel(a.category)}${heldBackShort(a)}, P(malignant) ${p}`;
   const next =
     orderPart ??
     (a.category === 'benign-favoured'
@@ -220,12 +308,13 @@ function summaryFor(r: LevelReport, ctx: CardContext, indicator: Card['indicator
       : a.constellation.met
         ? 'consider biopsy'
         : 'complete imaging or biopsy');
-  const preliminary = r.quality.preliminary.length > 0 ? '; preliminary findings' : '';
-  const summary = `${head}${next ? `; ${next}` : ''}${preliminary}`;
-  // The preliminary note is what gives way when space runs out (critical words come first).
-  return summary.length < 140 || indicator === 'critical'
-    ? summary
-    : `${head}${next ? `; ${next}` : ''}`;
+  // Critical words first; the notes give way when space runs out.
+  const notes = [
+    ...(alerts.diffusionDisagrees ? ['DWI and ADC disagree'] : []),
+    ...(alerts.anyConflict ? ['conflicting findings'] : []),
+    ...(r.quality.preliminary.length > 0 ? ['preliminary findings'] : []),
+  ];
+  return fit(next ? `${head}; ${next}` : head, notes);
 }
 
 function orderNoteFor(
@@ -236,7 +325,7 @@ function orderNoteFor(
   if (order === undefined) return '';
   const level = levelLabel(r.level);
   if (order.biopsyOrdered) {
-    return `A biopsy of ${level} is ordered with the ${order.augmentationLabel.toLowerCase()}.\n\n`;
+    return `A biopsy of ${level} is ordered with the ${lower(order.augmentationLabel)}.\n\n`;
   }
   if (indicator !== 'critical') return '';
   return `**${order.augmentationLabel} is ordered for ${level}, which is not benign-favoured, and no biopsy of it is ordered.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The vertebral augmentation codes (CPT 22510-22515) cover a bone biopsy only when one is actually performed, so order it explicitly.\n\n`;
@@ -245,15 +334,15 @@ function orderNoteFor(
 /** Renders one level's card. */
 export function renderCard(r: LevelReport, patient: PatientContext, ctx: CardContext): Card {
   const a = r.assessment;
-  const indicator = indicatorFor(r, ctx.order);
+  const alerts = alertsOf(r);
+  const indicator = indicatorFor(r, ctx.order, alerts);
   const suggestions = suggestionsFor(r, ctx);
   const detail = hasNoFindings(r)
     ? renderNoFindingsDetail(r, patient)
     : renderDetail(r, patient, ctx.thresholds);
-  const summary = summaryFor(r, ctx, indicator);
   return {
     uuid: ctx.newId(),
-    summary: summary.length < 140 ? summary : `${summary.slice(0, 138)}…`,
+    summary: summaryFor(r, ctx, alerts),
     detail: orderNoteFor(r, ctx.order, indicator) + detail,
     indicator,
     source: { label: `${PAPER.label} (doi:${PAPER.doi})`, url: PAPER.url },

@@ -32,8 +32,9 @@ const percent = (x: number) => Math.round(x * 100);
 /**
  * A probability as a whole percent kept between 1% and 99% (CLINICAL-SPEC section 4): a model
  * built on 150 patients cannot support "0%" or "100%", so the bounds read "<1%" and ">99%".
- * Rounding never crosses a category threshold: 0.8988 with the threshold at 0.90 reads "<90%",
- * not "90%" on an indeterminate card (and 0.102 reads ">10%").
+ * Rounding never crosses a category threshold: near one, a tenth of a percent is shown, rounded
+ * away from it (0.8988 with the threshold at 0.90 reads "89.8%", not "90%" on an indeterminate
+ * card; 0.1002 reads "10.1%").
  */
 export function formatProbability(p: number, thresholds?: Thresholds): string {
   const { min, max } = DISPLAYED_PROBABILITY_BOUNDS;
@@ -42,8 +43,9 @@ export function formatProbability(p: number, thresholds?: Thresholds): string {
   const shown = percent(p);
   if (thresholds !== undefined) {
     const { malignant, benign } = thresholds;
-    if (p < malignant && shown >= percent(malignant)) return `<${percent(malignant)}%`;
-    if (p > benign && shown <= percent(benign)) return `>${percent(benign)}%`;
+    if (p < malignant && shown >= percent(malignant))
+      return `${(Math.floor(p * 1000) / 10).toFixed(1)}%`;
+    if (p > benign && shown <= percent(benign)) return `${(Math.ceil(p * 1000) / 10).toFixed(1)}%`;
   }
   return `${shown}%`;
 }

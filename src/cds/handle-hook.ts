@@ -9,6 +9,8 @@ import { renderCard, type Card } from './card.js';
 import { thresholdsOf } from './format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
 import type { FhirFetcher } from './fhir-server.js';
+import { levelRank } from '../fhir/index.js';
+import type { LevelReport } from './level-report.js';
 import { assessPatient, type PatientAssessment } from './level-reports.js';
 import {
   cdsError,
@@ -75,6 +77,13 @@ function failed(error: CdsError): HookResult {
   return { ...errorResponse(error), error };
 }
 
+/** The assessed levels and the levels whose findings were all rejected, in spine order. */
+function withUnusable(assessed: PatientAssessment): LevelReport[] {
+  return [...assessed.reports, ...assessed.unusableLevels].sort(
+    (a, b) => levelRank(a.level) - levelRank(b.level),
+  );
+}
+
 /** Cards for the order hooks: only for levels an augmentation targets (critical when it applies). */
 function orderCards(
   assessed: PatientAssessment,
@@ -82,8 +91,7 @@ function orderCards(
   request: HookRequest,
   deps: HookDeps,
 ): Card[] {
-  const reports =
-    assessed.noUsableFindings !== undefined ? [assessed.noUsableFindings] : assessed.reports;
+  const reports = withUnusable(assessed);
   if (review.augmentations.length === 0 || reports.length === 0) return [];
   const assessedLevels = reports.map((r) => r.level);
   const targets = new Map<string, string[]>();
@@ -146,10 +154,7 @@ export async function handleHookRequest(
   const assessed = assessPatient(patientId, data.items, deps, data.jsonParsed);
   const cards =
     service.hook === 'patient-view'
-      ? [
-          ...assessed.reports,
-          ...(assessed.noUsableFindings ? [assessed.noUsableFindings] : []),
-        ].map((r) =>
+      ? withUnusable(assessed).map((r) =>
           renderCard(r, assessed.patient, {
             patientId,
             newId: deps.newId,

@@ -24,6 +24,8 @@ export interface LevelReport {
   readonly quality: DataQuality;
   /** Resources behind the findings used, for RiskAssessment.basis and the audit. */
   readonly basis: readonly { readonly ref: string; readonly versionId?: string }[];
+  /** Findings recorded for this level that could not be used, when none could (a no-findings card). */
+  readonly rejectedFindings?: number;
 }
 
 /** A level with no usable finding: nothing was assessed, whatever the engine's prior says. */
@@ -35,8 +37,13 @@ export interface PatientContext {
   readonly ageYears?: number;
   /** Conditions that mark a known cancer history. */
   readonly cancerHistory: readonly { readonly ref: string; readonly label: string }[];
-  /** Resources not used for any level, and why (already worded). */
-  readonly ignored: readonly { readonly ref: string; readonly reason: string }[];
+  /** Resources not used for any level, and why (already worded); the level and sign when known. */
+  readonly ignored: readonly {
+    readonly ref: string;
+    readonly reason: string;
+    readonly level?: string;
+    readonly sign?: Sign;
+  }[];
   /** Notes about the data as a whole (e.g. an OperationOutcome inside a prefetched search). */
   readonly notes: readonly string[];
   /** Levels with usable findings: the study enrolled single fractures only (a caveat when > 1). */

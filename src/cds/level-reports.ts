@@ -6,7 +6,6 @@ import {
   ENGINE_VERSION,
   assessLevel,
   settingsFingerprint,
-  formatFindingValue,
   type EngineSettings,
   type Finding,
   type Sign,
@@ -15,11 +14,13 @@ import { KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
 import {
   extractLevels,
   levelFromBodySite,
+  levelRank,
   UNSPECIFIED_LEVEL,
   type Disposition,
   type LevelNote,
 } from '../fhir/index.js';
 import type { DataQuality, LevelReport, PatientContext } from './level-report.js';
+import { valueWords } from './value-labels.js';
 
 export interface PatientAssessment {
   readonly reports: readonly LevelReport[];
@@ -31,11 +32,12 @@ export interface PatientAssessment {
   /** A report for a level with no findings (an order may target one). */
   readonly unassessedLevel: (level: string) => LevelReport;
   /**
-   * When vertebral findings of this patient were recorded but none could be used: the report of
-   * a card saying so (CLINICAL-SPEC section 1: ignored resources are listed), since no card at
-   * all would read as "no fracture". Not an assessed level: `reports` stays empty.
+   * Levels whose vertebral findings were all rejected (or, when no level could be read from them
+   * and nothing else was assessed, one report for the patient): each gets a card saying so
+   * (CLINICAL-SPEC section 1: ignored resources are listed), since no card would read as "no
+   * fracture". Not assessed levels: they stay out of `reports` (and of RiskAssessments).
    */
-  readonly noUsableFindings: LevelReport | undefined;
+  readonly unusableLevels: readonly LevelReport[];
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
   /** 'default', or a hash of the site's engine settings (pre-test, thresholds, DWI, ADC rule). */
@@ -51,7 +53,7 @@ export interface AssessDeps {
 }
 
 function valueText(sign: Sign, value: Finding['value']): string {
-  return formatFindingValue({ sign, value } as Finding);
+  return valueWords({ sign, value } as Finding);
 }
 
 function qualityOf(notes: readonly LevelNote[]): DataQuality {
@@ -98,11 +100,12 @@ export function assessPatient(
     jsonParsed,
   });
   const knownCancerHistory = extraction.knownCancerHistory;
-  const noFindingsReport = (level: string, note: string): LevelReport => ({
+  const noFindingsReport = (level: string, note: string, rejected = 0): LevelReport => ({
     level,
     assessment: assessLevel({ findings: [], knownCancerHistory }, deps.engine),
     quality: { preliminary: [], conflicts: [], other: [note] },
     basis: [],
+    ...(rejected > 0 ? { rejectedFindings: rejected } : {}),
   });
   const reports: LevelReport[] = extraction.levels.map((l) => ({
     level: l.level,
@@ -113,9 +116,37 @@ export function assessPatient(
       ...(p.versionId ? { versionId: p.versionId } : {}),
     })),
   }));
-  const rejected = extraction.dispositions.filter(
-    (d) => d.use === 'ignored' && d.sign !== undefined && d.reason !== 'other-subject',
-  ).length;
+  // This patient's vertebral findings that could not be used, by level (undefined: none read).
+  const rejected = new Map<string | undefined, number>();
+  for (const d of extraction.dispositions) {
+    if (d.use === 'ignored' && d.sign !== undefined && d.reason !== 'other-subject') {
+      rejected.set(d.level, (rejected.get(d.level) ?? 0) + 1);
+    }
+  }
+  const assessedLevels = new Set(reports.map((r) => r.level));
+  const unusable: LevelReport[] = [];
+  for (const [level, n] of rejected) {
+    if (level === undefined || assessedLevels.has(level)) continue;
+    const where = level === UNSPECIFIED_LEVEL ? 'an unspecified level' : level;
+    const text =
+      n === 1
+        ? `The 1 finding recorded for ${where} could not be used (see Not used).`
+        : `None of the ${n} findings recorded for ${where} could be used (see Not used).`;
+    unusable.push(noFindingsReport(level, text, n));
+  }
+  const noLevel = rejected.get(undefined) ?? 0;
+  if (reports.length === 0 && unusable.length === 0 && noLevel > 0) {
+    unusable.push(
+      noFindingsReport(
+        UNSPECIFIED_LEVEL,
+        noLevel === 1
+          ? 'The 1 vertebral finding recorded for this patient could not be used, and no level could be read from it (see Not used).'
+          : `None of the ${noLevel} vertebral findings recorded for this patient could be used, and no level could be read from them (see Not used).`,
+        noLevel,
+      ),
+    );
+  }
+  unusable.sort((a, b) => levelRank(a.level) - levelRank(b.level));
   const patient: PatientContext = {
     ...(extraction.patient?.ageYears !== undefined
       ? { ageYears: extraction.patient.ageYears }
@@ -128,7 +159,12 @@ export function assessPatient(
     // the clinician lost: it stays in the extraction result, off the card.
     ignored: extraction.dispositions
       .filter((d) => d.use === 'ignored' && d.reason !== 'not-relevant')
-      .map((d) => ({ ref: d.ref, reason: d.detail })),
+      .map((d) => ({
+        ref: d.ref,
+        reason: d.detail,
+        ...(d.level !== undefined ? { level: d.level } : {}),
+        ...(d.sign !== undefined ? { sign: d.sign } : {}),
+      })),
     notes: extraction.notes,
     assessedLevels: extraction.levels.length,
   };
@@ -147,13 +183,7 @@ export function assessPatient(
     levelOf: levelFromBodySite,
     unassessedLevel: (level) =>
       noFindingsReport(level, `No imaging findings are recorded for ${level}.`),
-    noUsableFindings:
-      reports.length === 0 && rejected > 0
-        ? noFindingsReport(
-            UNSPECIFIED_LEVEL,
-            `${rejected} vertebral finding${rejected === 1 ? ' was' : 's were'} recorded for this patient, none usable (see Not used).`,
-          )
-        : undefined,
+    unusableLevels: unusable,
     engineVersion: ENGINE_VERSION,
     knowledgeBaseVersion: KNOWLEDGE_BASE_VERSION,
     settingsFingerprint: settingsFingerprint(deps.engine),

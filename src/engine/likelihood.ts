@@ -40,14 +40,20 @@ function buildTable(
   for (const t of tables) {
     const rows = new Map<string | boolean, RowLikelihoodWithLog>();
     for (const r of t.rows) {
-      const derived = r.derived ? `; ${r.derived}` : '';
+      // A complement row names the printed row it complements, with the subtraction shown.
+      const row =
+        r.derived === 'complement' ? `complement of row '${r.paperRow}'` : `row '${r.paperRow}'`;
+      const counts =
+        r.derived === 'complement'
+          ? `malignant ${COHORT.malignant}-${COHORT.malignant - r.malignant}=${r.malignant}/${COHORT.malignant}, benign ${COHORT.benign}-${COHORT.benign - r.benign}=${r.benign}/${COHORT.benign}`
+          : `${r.meaning ? `${r.meaning}; ` : ''}malignant ${r.malignant}/${COHORT.malignant}, benign ${r.benign}/${COHORT.benign}`;
       const lr = likelihoodRatio(r);
       rows.set(r.value, {
         lr,
         logLr: Math.log(lr),
         source: {
           sourceId: 'zhao2026',
-          where: `${t.table}, row '${r.paperRow}' (malignant ${r.malignant}/${COHORT.malignant}, benign ${r.benign}/${COHORT.benign}${derived})`,
+          where: `${t.table}, ${row} (${counts})`,
           counts: { benign: r.benign, malignant: r.malignant },
         },
       });

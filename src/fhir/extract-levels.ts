@@ -37,7 +37,7 @@ import { ADC_MAXIMUM } from './units.js';
 import { referenceTarget } from './references.js';
 import { nameResource, unpack, type MetResource, type UnpackedData } from './unpack.js';
 import { validateJsonResource } from './validate-resource.js';
-import { levelRank } from './vertebral-level.js';
+import { levelFromBodySite, levelRank, UNSPECIFIED_LEVEL } from './vertebral-level.js';
 
 type Json = Readonly<Record<string, unknown>>;
 type Evidence = ExtractionResult['cancerHistoryEvidence'][number];
@@ -266,6 +266,12 @@ function followMembers(state: State, met: MetResource, exclusion: Exclusion | un
   return parts.join('; ');
 }
 
+/** The level of a finding rejected before its level was read: its bodySite's, or unspecified. */
+function levelOfRejected(met: MetResource): string | undefined {
+  const bodySite = met.resource['bodySite'];
+  return bodySite === undefined ? UNSPECIFIED_LEVEL : levelFromBodySite(bodySite);
+}
+
 function readObservationResource(state: State, met: MetResource): void {
   const validation = validateJsonResource(met.resource);
   const reading = readObservation(
@@ -295,9 +301,12 @@ function readObservationResource(state: State, met: MetResource): void {
   }
   if (reading.kind === 'ignored') {
     const detail = membersDetail ? `${reading.detail}; ${membersDetail}` : reading.detail;
+    // The level a rejected finding was for, when its bodySite says (the card of that level lists
+    // it; a level whose every finding was rejected still gets a card).
+    const level = reading.level ?? (reading.sign !== undefined ? levelOfRejected(met) : undefined);
     dispose(state, met, 'ignored', detail, {
       reason: reading.reason,
-      ...(reading.level !== undefined ? { level: reading.level } : {}),
+      ...(level !== undefined ? { level } : {}),
       ...(reading.sign !== undefined ? { sign: reading.sign } : {}),
     });
     return;

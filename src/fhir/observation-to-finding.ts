@@ -79,6 +79,15 @@ function codingText(concept: unknown): string {
   return 'no coding';
 }
 
+/** A dataAbsentReason as a reader says it: its display, else its code, else its text. */
+function absentReasonText(concept: unknown): string {
+  const c = concept as { coding?: unknown; text?: unknown } | undefined;
+  const first = Array.isArray(c?.coding) ? (c.coding[0] as Json | undefined) : undefined;
+  if (typeof first?.['display'] === 'string') return first['display'];
+  if (typeof first?.['code'] === 'string') return first['code'];
+  return typeof c?.text === 'string' ? c.text : 'no reason coded';
+}
+
 function ignored(
   reason: IgnoreReason,
   detail: string,
@@ -248,7 +257,7 @@ export function readObservation(
       : '';
     return ignored(
       'data-absent',
-      `no value: dataAbsentReason ${codingText(r['dataAbsentReason'])}${contradiction}`,
+      `no value (dataAbsentReason: ${absentReasonText(r['dataAbsentReason'])})${contradiction}`,
       { sign },
     );
   }

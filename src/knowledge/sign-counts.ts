@@ -10,12 +10,14 @@ export const COHORT = { benign: 76, malignant: 74 } as const;
 export interface CountRow {
   /** The value as it appears in a Finding (a code, or true/false). */
   readonly value: string | boolean;
-  /** The row's label in the paper. */
+  /** The row's label in the paper (for a complement row: the printed row it complements). */
   readonly paperRow: string;
+  /** What the row means, where the paper's label alone would mislead. */
+  readonly meaning?: string;
   readonly benign: number;
   readonly malignant: number;
-  /** Set when the row is the complement of a printed row (n - printed count). */
-  readonly derived?: string;
+  /** Set when the row is the complement of the printed row `paperRow` (cohort - printed count). */
+  readonly derived?: 'complement';
 }
 
 export interface SignTable {
@@ -28,7 +30,7 @@ export interface SignTable {
   readonly rows: readonly CountRow[];
 }
 
-const complement = 'complement of the printed row (76 - benign, 74 - malignant)';
+const complement = 'complement' as const;
 
 export const SIGN_TABLES: readonly SignTable[] = [
   {
@@ -113,7 +115,8 @@ export const SIGN_TABLES: readonly SignTable[] = [
     rows: [
       {
         value: 'preserved',
-        paperRow: 'Low signal on T1WI (no destruction)',
+        paperRow: 'Low signal on T1WI',
+        meaning: 'the pedicle row without destruction, read as preserved',
         benign: 59,
         malignant: 3,
       },
@@ -149,7 +152,7 @@ export const SIGN_TABLES: readonly SignTable[] = [
       { value: true, paperRow: 'Low signal in T1WI', benign: 71, malignant: 47 },
       {
         value: false,
-        paperRow: 'No low signal in T1WI',
+        paperRow: 'Low signal in T1WI',
         benign: 5,
         malignant: 27,
         derived: complement,
@@ -165,7 +168,7 @@ export const SIGN_TABLES: readonly SignTable[] = [
       { value: true, paperRow: 'Low signal in T2WI', benign: 73, malignant: 34 },
       {
         value: false,
-        paperRow: 'No low signal in T2WI',
+        paperRow: 'Low signal in T2WI',
         benign: 3,
         malignant: 40,
         derived: complement,

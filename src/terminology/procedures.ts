@@ -142,7 +142,7 @@ export const BIOPSY_OF_VERTEBRA = {
   text: 'Percutaneous needle biopsy of the fractured vertebral body',
 };
 
-export type Examination = 'mri-dwi' | 'mri-contrast' | 'ct';
+export type Examination = 'mri-dwi' | 'mri-contrast' | 'mri-contrast-dwi' | 'ct';
 export type SpineRegion = 'cervical' | 'thoracic' | 'lumbar' | 'sacral';
 
 /** C1..C7, T1..T12, L1..L5, S1 -> region; undefined for 'unspecified'. */
@@ -156,6 +156,11 @@ export function spineRegion(level: string): SpineRegion | undefined {
   return /^[CTLS]\d{1,2}$/.test(level) ? regions[level[0]!] : undefined;
 }
 
+const MR_SPINE_WO_W_CONTRAST = {
+  thoracic: { code: '24981-3', display: 'MR Thoracic spine WO and W contrast IV' },
+  lumbar: { code: '24967-2', display: 'MR Lumbar spine WO and W contrast IV' },
+} as const;
+
 /**
  * LOINC Radiology Playbook codes (display as listed in Microsoft's Azure Health Insights
  * radiology-procedure-inference documentation, Appendix A; check digits verified). Only the
@@ -166,10 +171,9 @@ const EXAM_LOINC: Readonly<
   Record<Examination, Partial<Record<SpineRegion, { code: string; display: string }>>>
 > = {
   'mri-dwi': {},
-  'mri-contrast': {
-    thoracic: { code: '24981-3', display: 'MR Thoracic spine WO and W contrast IV' },
-    lumbar: { code: '24967-2', display: 'MR Lumbar spine WO and W contrast IV' },
-  },
+  'mri-contrast': MR_SPINE_WO_W_CONTRAST,
+  // The same examination, its protocol (DWI with an ADC map) in the order's text.
+  'mri-contrast-dwi': MR_SPINE_WO_W_CONTRAST,
   ct: {
     thoracic: { code: '30597-9', display: 'CT Thoracic spine WO contrast' },
     lumbar: { code: '30620-9', display: 'CT Lumbar spine WO contrast' },
@@ -177,20 +181,13 @@ const EXAM_LOINC: Readonly<
 };
 
 /** Examinations that supply missing key discriminators (CLINICAL-SPEC section 4). */
-export const EXAMINATIONS: Readonly<Record<Examination, { text: string; supplies: string }>> = {
-  'mri-dwi': {
-    text: 'MRI of the spine with diffusion-weighted imaging and an ADC map',
-    supplies: 'diffusion (ADC, DWI signal)',
+export const EXAMINATIONS: Readonly<Record<Examination, { text: string }>> = {
+  'mri-dwi': { text: 'MRI of the spine with diffusion-weighted imaging and an ADC map' },
+  'mri-contrast': { text: 'contrast-enhanced MRI of the spine' },
+  'mri-contrast-dwi': {
+    text: 'contrast-enhanced MRI of the spine with diffusion-weighted imaging and an ADC map',
   },
-  'mri-contrast': {
-    text: 'contrast-enhanced MRI of the spine',
-    supplies: 'the enhancement pattern, pedicle morphology and paravertebral soft tissue',
-  },
-  ct: {
-    text: 'CT of the fractured vertebra',
-    supplies:
-      "pedicle osteolysis and the CT reader's impression (the paper's combined CT+MRI reading)",
-  },
+  ct: { text: 'CT of the fractured vertebra' },
 };
 
 /** The codings of an examination for a level (empty where no verified code exists). */

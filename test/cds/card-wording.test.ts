@@ -4,28 +4,20 @@
  * with nothing to assess, data text shown as text, and the diffusion and multi-level caveats.
  */
 import { describe, expect, it } from 'vitest';
-import { assessLevel, DEFAULT_ENGINE_SETTINGS, type Finding } from '../../src/engine/index.js';
+import { assessLevel, type Finding } from '../../src/engine/index.js';
 import { renderCard } from '../../src/cds/card.js';
-import { formatAdc, formatProbability, thresholdsOf } from '../../src/cds/format.js';
-import type { LevelReport, PatientContext } from '../../src/cds/level-report.js';
+import { formatAdc, formatProbability } from '../../src/cds/format.js';
 import { literal } from '../../src/cds/markdown.js';
 import {
   classicMetastatic,
   classicOsteoporotic,
   g4AllBenignDiscriminators,
+  g4PendingEnhancementAdcUnknown,
   twoFindingsOnly,
 } from '../engine/fixtures.js';
+import { newId, noQuality, patient, report, thresholds } from './card-fixtures.js';
 
-let n = 0;
-const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const thresholds = thresholdsOf(DEFAULT_ENGINE_SETTINGS);
-const patient: PatientContext = { cancerHistory: [], ignored: [], notes: [], assessedLevels: 1 };
-const noQuality = { preliminary: [], conflicts: [], other: [] };
 const ctx = { patientId: 'p1', newId, thresholds };
-
-function report(findings: readonly Finding[], level = 'L1'): LevelReport {
-  return { level, assessment: assessLevel({ findings }), quality: noQuality, basis: [] };
-}
 
 describe('summary', () => {
   it('says why a category was held back', () => {
@@ -40,7 +32,7 @@ describe('summary', () => {
       /^L1 fracture: indeterminate \(G4 safeguard\), P\(malignant\) \d+%; consider biopsy$/,
     );
     expect(renderCard(report(twoFindingsOnly), patient, ctx).summary).toMatch(
-      /^L1 fracture: indeterminate \(0 of 4 key signs known\), P\(malignant\) \d+%; complete imaging or biopsy$/,
+      /^L1 fracture: indeterminate \(0 of 4 key discriminators known\), P\(malignant\) \d+%; complete imaging or biopsy$/,
     );
   });
 
@@ -59,9 +51,10 @@ describe('summary', () => {
 
 describe('rounding never crosses a threshold', () => {
   it('probabilities', () => {
-    expect(formatProbability(0.8988, thresholds)).toBe('<90%');
+    expect(formatProbability(0.8988, thresholds)).toBe('89.8%');
     expect(formatProbability(0.9, thresholds)).toBe('90%');
-    expect(formatProbability(0.102, thresholds)).toBe('>10%');
+    expect(formatProbability(0.1002, thresholds)).toBe('10.1%');
+    expect(formatProbability(0.8999999, thresholds)).toBe('89.9%');
     expect(formatProbability(0.1, thresholds)).toBe('10%');
     expect(formatProbability(0.5, thresholds)).toBe('50%');
     expect(formatProbability(0.004)).toBe('<1%');
@@ -83,7 +76,7 @@ describe('order hooks', () => {
       order: { augmentationLabel: 'Vertebroplasty', biopsyOrdered: true },
     });
     expect(card.indicator).toBe('warning');
-    expect(card.summary).toMatch(/; biopsy ordered with Vertebroplasty$/);
+    expect(card.summary).toMatch(/; biopsy ordered with the vertebroplasty$/);
     expect(card.detail).toMatch(/^A biopsy of T10 is ordered with the vertebroplasty\./);
     expect(card.suggestions?.some((s) => /biopsy/i.test(s.label)) ?? false).toBe(false);
   });
@@ -105,7 +98,7 @@ describe('order hooks', () => {
     });
     expect(card.indicator).toBe('critical');
     expect(card.summary).toBe(
-      'L5: no usable VCF imaging findings recorded; Vertebroplasty ordered without biopsy',
+      'L5: no VCF imaging findings recorded; vertebroplasty ordered without biopsy',
     );
     expect(card.detail).not.toMatch(/P\(malignant\)/);
     expect(card.detail).toContain('biopsy is the reference standard');
@@ -119,7 +112,7 @@ describe('detail', () => {
       reasonCode: { text: string }[];
     };
     expect(resource.reasonCode[0]?.text).toBe(
-      'Tissue diagnosis of the vertebral compression fracture at T10: imaging features malignant-favoured on vcf-cds decision support (not a diagnosis)',
+      'Tissue diagnosis of the vertebral compression fracture at T10: vcf-cds decision support rates the imaging features malignant-favoured (not a diagnosis)',
     );
   });
 
@@ -197,20 +190,74 @@ describe('detail', () => {
 
 describe('G4 safeguard pending', () => {
   it('says the safeguard is pending and asks for what is missing before a G4 lesion is called malignant', () => {
-    const findings: Finding[] = [
-      { sign: 'lesion-extent', value: 'G4' },
-      { sign: 'pedicle', value: 'preserved' },
-      { sign: 'paravertebral-soft-tissue', value: false },
-      { sign: 'dwi-signal', value: 'low' },
-      { sign: 't1-low-signal', value: false },
-      { sign: 't2-low-signal', value: false },
-      { sign: 'ct-impression', value: 'malignant' },
-    ];
+    const findings = g4PendingEnhancementAdcUnknown;
     const card = renderCard(report(findings), patient, ctx);
     expect(card.extension['vcf-cds-assessment'].category).not.toBe('malignant-favoured');
     expect(card.extension['vcf-cds-assessment'].safeguardApplied).toBe(false);
-    expect(card.summary).toMatch(/indeterminate \(G4 safeguard\)/);
+    expect(card.summary).toMatch(/indeterminate \(G4 safeguard pending\)/);
+    expect(card.detail).toContain('Held at indeterminate while the G4 safeguard is pending');
     expect(card.detail).toContain('**Pending.** Lesion extent is G4');
+    // DWI is recorded: the ADC is measured on its map, not a new examination.
+    expect(card.detail).toContain('ADC (measure it on the ADC map of the DWI already recorded');
     expect(card.detail).toContain('Before a G4 lesion is called malignant, obtain:');
+  });
+});
+
+describe('what must not stay quiet on a benign card', () => {
+  const disagreeing: Finding[] = [
+    { sign: 'pedicle', value: 'preserved' },
+    { sign: 'paravertebral-soft-tissue', value: false },
+    { sign: 'dwi-signal', value: 'high' },
+    { sign: 'adc', value: 0.75 },
+  ];
+
+  it('DWI and ADC disagreeing reaches the summary and keeps the card off info', () => {
+    const card = renderCard(report(disagreeing), patient, ctx);
+    expect(card.extension['vcf-cds-assessment'].category).toBe('benign-favoured');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toMatch(/; DWI and ADC disagree$/);
+  });
+
+  it('a conflict on a key discriminator reaches the summary and keeps the card off info', () => {
+    const r = {
+      ...report(classicOsteoporotic),
+      quality: {
+        ...noQuality,
+        conflicts: [
+          {
+            sign: 'pedicle' as const,
+            kept: { ref: 'Observation/o2', value: 'preserved' },
+            superseded: [{ ref: 'Observation/o1', value: 'destroyed' }],
+          },
+        ],
+      },
+    };
+    const card = renderCard(r, patient, ctx);
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toMatch(/; conflicting findings$/);
+  });
+});
+
+describe('markdown layout', () => {
+  it('the LR legend is a paragraph after the table, never a row of it (GFM)', () => {
+    const detail = renderCard(report(classicOsteoporotic), patient, ctx).detail;
+    const lines = detail.split('\n');
+    const legend = lines.findIndex((l) => l.startsWith('_Strength of each LR'));
+    expect(lines[legend - 1]).toBe('');
+    expect(lines[legend - 2]).toMatch(/^\|/);
+  });
+
+  it('a summary too long for 140 characters drops its notes first, then ends at a word', () => {
+    const card = renderCard(
+      {
+        ...report(twoFindingsOnly, 'T12'),
+        quality: { ...noQuality, preliminary: [{ sign: 'lesion-extent', ref: 'Observation/o1' }] },
+      },
+      patient,
+      { ...ctx, order: { augmentationLabel: 'Vertebral augmentation', biopsyOrdered: false } },
+    );
+    expect(card.summary.length).toBeLessThan(140);
+    expect(card.summary).toMatch(/ordered without biopsy$/);
+    expect(card.summary).not.toContain('prelim');
   });
 });

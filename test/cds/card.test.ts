@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { assessLevel, DEFAULT_ENGINE_SETTINGS, type Finding } from '../../src/engine/index.js';
-import { thresholdsOf } from '../../src/cds/format.js';
 import { renderCard, type Card } from '../../src/cds/card.js';
 import type { LevelReport, PatientContext } from '../../src/cds/level-report.js';
 import {
@@ -9,21 +7,7 @@ import {
   g4AllBenignDiscriminators,
   twoFindingsOnly,
 } from '../engine/fixtures.js';
-
-let n = 0;
-const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const patient: PatientContext = { cancerHistory: [], ignored: [], notes: [], assessedLevels: 1 };
-const thresholds = thresholdsOf(DEFAULT_ENGINE_SETTINGS);
-const noQuality = { preliminary: [], conflicts: [], other: [] };
-
-function report(findings: readonly Finding[], level = 'L1', history = false): LevelReport {
-  return {
-    level,
-    assessment: assessLevel({ findings, knownCancerHistory: history }),
-    quality: noQuality,
-    basis: [],
-  };
-}
+import { newId, patient, report, thresholds } from './card-fixtures.js';
 
 /** CDS Hooks: optional fields with no value are left out: no null, "", [] or {} anywhere. */
 function emptyValues(x: unknown, path = 'card'): string[] {
@@ -167,7 +151,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       'None of the 4 key discriminators is known; a definitive category needs 3, so this level stays indeterminate.',
     );
     expect(card.detail).toMatch(
-      /\*\*Pedicle\*\* missing\. If only this is added: pedicle preserved → indeterminate \(P \d+%\); pedicle destroyed → indeterminate \(P \d+%\) \(still 1 of 4 known, 3 needed\)\./,
+      /\*\*Pedicle\*\* missing\. If only this is added \(still 1 of 4 known, 3 needed\): pedicle preserved → indeterminate \(P \d+%\); pedicle destroyed → indeterminate \(P \d+%\)\./,
     );
     // ADC not recorded: the cut-off in force and its source are still printed (section 5).
     expect(card.detail).toMatch(
@@ -175,14 +159,12 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     );
     expect(card.detail).toContain('cut-offs depend on the scanner protocol');
     const labels = card.suggestions?.map((s) => s.label) ?? [];
-    expect(labels).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/biopsy/),
-        expect.stringMatching(/diffusion-weighted/),
-        expect.stringMatching(/contrast-enhanced MRI/),
-        expect.stringMatching(/CT/),
-      ]),
-    );
+    // One MRI (contrast with DWI and ADC) for all four, not two orders; CT for the CT reading.
+    expect(labels).toEqual([
+      expect.stringMatching(/biopsy/),
+      'Order contrast-enhanced MRI of the spine with diffusion-weighted imaging and an ADC map',
+      'Order CT of the fractured vertebra',
+    ]);
   });
 
   it('proposed examinations carry LOINC codes for the level where a verified code exists', () => {
@@ -201,10 +183,27 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       expect.objectContaining({ system: 'http://loinc.org', code: '24967-2' }),
     ]);
     expect(codeOf(lumbar, /CT/).coding?.[0]?.code).toBe('30620-9');
-    // No verified LOINC code for spine MRI with DWI: text only, never a guessed code.
-    expect(codeOf(lumbar, /diffusion-weighted/)).toEqual({
-      text: 'MRI of the spine with diffusion-weighted imaging and an ADC map',
-    });
+    // Diffusion alone missing: no verified LOINC code for spine MRI with DWI, text only.
+    const diffusionOnly = renderCard(
+      report(
+        [
+          { sign: 'pedicle', value: 'destroyed' },
+          { sign: 'enhancement-pattern', value: 'nodular' },
+        ],
+        'L1',
+      ),
+      patient,
+      { patientId: 'p1', newId, thresholds },
+    );
+    expect(codeOf(diffusionOnly, /contrast-enhanced MRI/).text).toMatch(/diffusion-weighted/);
+    expect(
+      (
+        diffusionOnly.suggestions?.find((s) => /contrast-enhanced/.test(s.label))?.actions[0]
+          ?.resource as { reasonCode: { text: string }[] }
+      ).reasonCode[0]?.text,
+    ).toBe(
+      'Missing key discriminator(s) for the VCF at L1: paravertebral soft tissue, diffusion (ADC)',
+    );
     const thoracic = renderCard(report(twoFindingsOnly, 'T9'), patient, {
       patientId: 'p1',
       newId,
@@ -256,7 +255,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     });
     checkCardShape(malignant);
     expect(malignant.indicator).toBe('critical');
-    expect(malignant.summary).toContain('Kyphoplasty ordered without biopsy');
+    expect(malignant.summary).toContain('kyphoplasty ordered without biopsy');
     expect(malignant.overrideReasons?.length).toBeGreaterThan(0);
     const withBiopsy = renderCard(report(classicMetastatic), patient, {
       patientId: 'p1',
@@ -292,7 +291,9 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       newId,
       thresholds,
     });
-    expect(card.detail).toContain('Pre-test probability 67% (known cancer history');
+    expect(card.detail).toContain(
+      'Pre-test probability 67%, for a known cancer history (Luo et al.',
+    );
     expect(card.detail).toContain('age 64 (context only, no weight)');
     expect(card.detail).toContain('C50.9 Malignant neoplasm of breast (Condition/c1)');
   });

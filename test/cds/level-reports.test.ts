@@ -45,7 +45,7 @@ function pedicle(extra: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('assessPatient', () => {
-  it('findings that were all rejected give one card listing why', () => {
+  it('findings of a level that were all rejected give that level a card listing why', () => {
     const assessed = assessPatient(
       'p1',
       [pedicle({ status: 'cancelled' }), pedicle({ dataAbsentReason: { text: 'not done' } })],
@@ -53,30 +53,44 @@ describe('assessPatient', () => {
       true,
     );
     expect(assessed.reports).toEqual([]);
-    const card = renderCard(assessed.noUsableFindings!, assessed.patient, {
+    expect(assessed.unusableLevels.map((r) => r.level)).toEqual(['T10']);
+    const card = renderCard(assessed.unusableLevels[0]!, assessed.patient, {
       patientId: 'p1',
       newId: () => '00000000-0000-4000-8000-000000000001',
       thresholds: thresholdsOf(DEFAULT_ENGINE_SETTINGS),
     });
     expect(card.indicator).toBe('warning');
-    expect(card.summary).toBe(
-      'Unspecified level: no usable VCF imaging findings recorded; see detail',
-    );
-    expect(card.detail).toContain(
-      '2 vertebral findings were recorded for this patient, none usable',
-    );
-    expect(card.detail).toContain('Observation/o-status: status cancelled');
+    expect(card.summary).toBe('T10: none of the 2 recorded VCF findings is usable; see detail');
+    expect(card.detail).toContain('None of the 2 findings recorded for T10 could be used');
+    expect(card.detail).toContain('Observation/o-status (T10): status cancelled');
+    expect(card.detail).toContain('Correct the findings listed under Not used');
     expect(card.detail).not.toMatch(/P\(malignant\)/);
   });
 
   it("another patient's findings alone give no card", () => {
     const assessed = assessPatient('p1', [pedicle({ subject: { reference: 'Patient/p2' } })], deps);
     expect(assessed.reports).toEqual([]);
-    expect(assessed.noUsableFindings).toBeUndefined();
+    expect(assessed.unusableLevels).toEqual([]);
+  });
+
+  it('a level whose findings were all rejected keeps its own card beside an assessed level', () => {
+    const good = pedicle({});
+    const other = pedicle({
+      id: 'o-l1',
+      status: 'registered',
+      bodySite: {
+        coding: [
+          { system: 'https://w3id.org/vcf-cds/fhir/CodeSystem/vertebral-level', code: 'L1' },
+        ],
+      },
+    });
+    const assessed = assessPatient('p1', [good, other], deps, true);
+    expect(assessed.reports.map((r) => r.level)).toEqual(['T10']);
+    expect(assessed.unusableLevels.map((r) => r.level)).toEqual(['L1']);
   });
 
   it('no findings at all give no card', () => {
     expect(assessPatient('p1', [], deps).reports).toEqual([]);
-    expect(assessPatient('p1', [], deps).noUsableFindings).toBeUndefined();
+    expect(assessPatient('p1', [], deps).unusableLevels).toEqual([]);
   });
 });

@@ -139,7 +139,7 @@ describe('inputs set aside are shown, never only counted', () => {
       expect(line).toMatch(reason);
     }
     expect(r.out).toMatch(
-      /L2: Conflict on Compression degree: kept degree-3 \(Observation\/vcf-example-messy-l2-compression-degree-later, the latest\); also reported degree-2/,
+      /L2: Conflict on Compression degree: kept degree 3 \(>2\/3 height loss\) \(Observation\/vcf-example-messy-l2-compression-degree-later, the latest\); also reported degree 2/,
     );
     expect(run(['assess', example('incomplete')]).out).toMatch(
       /L4: Rests on preliminary findings: Lesion extent \(Observation\/vcf-example-incomplete-l4-lesion-extent\)/,

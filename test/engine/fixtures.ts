@@ -67,3 +67,17 @@ export const twoFindingsOnly: readonly Finding[] = [
   { sign: 'compression-degree', value: 'degree-2' },
   { sign: 'lesion-extent', value: 'G3' },
 ];
+
+/**
+ * G4 with two benign discriminators known (pedicle preserved, no soft tissue), none malignant,
+ * enhancement and ADC unknown, strong malignant signs besides: the G4 safeguard is pending.
+ */
+export const g4PendingEnhancementAdcUnknown: readonly Finding[] = [
+  { sign: 'lesion-extent', value: 'G4' },
+  { sign: 'pedicle', value: 'preserved' },
+  { sign: 'paravertebral-soft-tissue', value: false },
+  { sign: 'dwi-signal', value: 'low' },
+  { sign: 't1-low-signal', value: false },
+  { sign: 't2-low-signal', value: false },
+  { sign: 'ct-impression', value: 'malignant' },
+];

@@ -57,7 +57,16 @@ describe('likelihood ratios from the counts (CLINICAL-SPEC section 2)', () => {
     expect(row!.source.counts).toEqual({ benign: b, malignant: m });
     expect(row!.lr).toBeCloseTo(m / 74 / (b / 76), 12);
     expect(row!.source.sourceId).toBe('zhao2026');
-    expect(row!.source.where).toMatch(/^Table [2-5], row '/);
+    expect(row!.source.where).toMatch(/^Table [2-5], (row|complement of row) '/);
+  });
+
+  it('a complement row names the printed row and shows the subtraction', () => {
+    expect(rowLikelihood('t1-low-signal', false)!.source.where).toBe(
+      "Table 4, complement of row 'Low signal in T1WI' (malignant 74-47=27/74, benign 76-71=5/76)",
+    );
+    expect(rowLikelihood('pedicle', 'preserved')!.source.where).toBe(
+      "Table 4, row 'Low signal on T1WI' (the pedicle row without destruction, read as preserved; malignant 3/74, benign 59/76)",
+    );
   });
 
   it('a few LRs worked by hand', () => {

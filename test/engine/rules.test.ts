@@ -6,7 +6,11 @@ import {
   type EngineSettings,
   type Finding,
 } from '../../src/engine/index.js';
-import { classicOsteoporotic, g4AllBenignDiscriminators } from './fixtures.js';
+import {
+  classicOsteoporotic,
+  g4AllBenignDiscriminators,
+  g4PendingEnhancementAdcUnknown,
+} from './fixtures.js';
 
 const without = (findings: readonly Finding[], ...signs: string[]) =>
   findings.filter((f) => !signs.includes(f.sign));
@@ -190,13 +194,7 @@ describe('constellation rule', () => {
 
   it("a what-if's category obeys the G4 safeguard, applied or pending, and matches assessing it for real", () => {
     const findings: Finding[] = [
-      { sign: 'lesion-extent', value: 'G4' },
-      { sign: 'pedicle', value: 'preserved' },
-      { sign: 'paravertebral-soft-tissue', value: false },
-      { sign: 'dwi-signal', value: 'low' },
-      { sign: 't1-low-signal', value: false },
-      { sign: 't2-low-signal', value: false },
-      { sign: 'ct-impression', value: 'malignant' },
+      ...g4PendingEnhancementAdcUnknown,
       { sign: 'vertebral-vein', value: 'invaded' },
     ];
     const a = assessLevel({ findings });
@@ -285,15 +283,7 @@ describe('G4 safeguard', () => {
   it('with two known benign and none malignant (pending) a G4 lesion is not called malignant-favoured', () => {
     // The audit's case: pedicle preserved, no soft tissue, DWI low, T1/T2 not low, CT malignant;
     // enhancement and ADC unknown. P(malignant) alone is above 0.998.
-    const findings: Finding[] = [
-      { sign: 'lesion-extent', value: 'G4' },
-      { sign: 'pedicle', value: 'preserved' },
-      { sign: 'paravertebral-soft-tissue', value: false },
-      { sign: 'dwi-signal', value: 'low' },
-      { sign: 't1-low-signal', value: false },
-      { sign: 't2-low-signal', value: false },
-      { sign: 'ct-impression', value: 'malignant' },
-    ];
+    const findings = g4PendingEnhancementAdcUnknown;
     const a = assessLevel({ findings });
     expect(a.constellation.met).toBe(true);
     expect(a.probabilityMalignant).toBeGreaterThan(0.998);

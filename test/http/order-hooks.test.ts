@@ -53,7 +53,7 @@ describe.each([
       level: 'T10',
       category: 'malignant-favoured',
     });
-    expect(card!.summary).toMatch(/Vertebroplasty ordered without biopsy/);
+    expect(card!.summary).toMatch(/vertebroplasty ordered without biopsy/);
     expect(card!.summary.length).toBeLessThan(140);
     expect(card!.overrideReasons?.length).toBeGreaterThan(0);
     expect(card!.suggestions?.map((s) => s.label).join()).toMatch(/biopsy of T10/);
