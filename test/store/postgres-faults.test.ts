@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPostgresStore, openStore, StoreError, type Store } from '../../src/store/index.js';
 import { captureLogger, type CapturedLogger } from './capture-logger.js';
 import { createTestDatabase, testServer, type TestDatabase } from './pg-database.js';
-import { feedback } from './records.js';
+import { feedback, saveUntilRefused } from './records.js';
 import { startTcpProxy } from './tcp-proxy.js';
 import { mountTmpfs } from './tmpfs.js';
 
@@ -183,19 +183,7 @@ describe('PostgreSQL store: failures', () => {
       const stored = [feedback()];
       await store.saveFeedback(stored);
       const filler = fs.fill();
-      let error: StoreError | undefined;
-      for (let i = 0; i < 500 && error === undefined; i++) {
-        const comment = Buffer.from(
-          Array.from({ length: 6_000 }, () => Math.floor(Math.random() * 256)),
-        ).toString('base64');
-        const item = feedback({ overrideReason: { userComment: comment } });
-        try {
-          await store.saveFeedback([item]);
-          stored.push(item);
-        } catch (e) {
-          error = e as StoreError;
-        }
-      }
+      const error = (await saveUntilRefused(store, 6_000, 500, stored)) as StoreError | undefined;
       expect(error).toBeInstanceOf(StoreError);
       expect(error?.code).toBe('STORE_FULL');
       expect(error?.driverCode).toBe('53100');

@@ -58,3 +58,33 @@ export function audit(overrides: Partial<AuditRecord> = {}): AuditRecord {
     ...overrides,
   };
 }
+
+/** A feedback item whose comment takes `bytes` of incompressible text (to fill a disk). */
+export function bigFeedback(bytes: number): FeedbackRecord {
+  const comment = Buffer.from(
+    Array.from({ length: bytes }, () => Math.floor(Math.random() * 256)),
+  ).toString('base64');
+  return feedback({ overrideReason: { userComment: comment } });
+}
+
+/**
+ * Saves big feedback items one by one until the store refuses one (at most `attempts`); pushes
+ * each stored item to `stored`, and returns the refusal (undefined if none came).
+ */
+export async function saveUntilRefused(
+  store: { saveFeedback(items: readonly FeedbackRecord[]): Promise<void> },
+  bytes: number,
+  attempts: number,
+  stored: FeedbackRecord[],
+): Promise<unknown> {
+  for (let i = 0; i < attempts; i++) {
+    const item = bigFeedback(bytes);
+    try {
+      await store.saveFeedback([item]);
+      stored.push(item);
+    } catch (e) {
+      return e;
+    }
+  }
+  return undefined;
+}

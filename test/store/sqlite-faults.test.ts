@@ -13,12 +13,13 @@ import {
   openSqliteStore,
   openSqliteThreadStore,
   StoreError,
+  type FeedbackRecord,
   type Store,
 } from '../../src/store/index.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { captureLogger } from './capture-logger.js';
 import { mountTmpfs, type Tmpfs } from './tmpfs.js';
-import { feedback } from './records.js';
+import { bigFeedback, feedback, saveUntilRefused } from './records.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -45,14 +46,6 @@ const IMPLEMENTATIONS = [
   { name: 'calling thread', openWith: openSqliteStore },
   { name: 'worker thread', openWith: openSqliteThreadStore },
 ] as const;
-
-/** A feedback item whose comment takes `bytes` of incompressible text. */
-function big(bytes: number) {
-  const comment = Buffer.from(
-    Array.from({ length: bytes }, () => Math.floor(Math.random() * 256)),
-  ).toString('base64');
-  return feedback({ overrideReason: { userComment: comment } });
-}
 
 async function failure(promise: Promise<unknown>): Promise<StoreError> {
   const error = await promise.then(
@@ -107,7 +100,7 @@ describe.each(IMPLEMENTATIONS)('SQLite store on the $name', ({ openWith }) => {
       // One batch: small writes around one too large for the remaining pages.
       const results = await Promise.allSettled([
         store.saveFeedback([feedback()]),
-        store.saveFeedback([big(200_000)]),
+        store.saveFeedback([bigFeedback(200_000)]),
         store.saveFeedback([feedback()]),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -121,17 +114,8 @@ describe.each(IMPLEMENTATIONS)('SQLite store on the $name', ({ openWith }) => {
       const probe = await open(dir);
       await probe.close();
       const store = await open(dir, pageCount(dir) + 16);
-      const stored = [];
-      let error: StoreError | undefined;
-      for (let i = 0; i < 200 && error === undefined; i++) {
-        const item = big(4_000);
-        try {
-          await store.saveFeedback([item]);
-          stored.push(item);
-        } catch (e) {
-          error = e as StoreError;
-        }
-      }
+      const stored: FeedbackRecord[] = [];
+      const error = (await saveUntilRefused(store, 4_000, 200, stored)) as StoreError | undefined;
       expect(error).toBeInstanceOf(StoreError);
       expect(error?.code).toBe('STORE_FULL');
       expect(error?.driverCode).toBe('SQLITE_FULL');
@@ -162,7 +146,7 @@ describe.each(IMPLEMENTATIONS)('SQLite store on the $name', ({ openWith }) => {
           const before = feedback();
           await store.saveFeedback([before]);
           const filler = fs.fill();
-          const error = await failure(store.saveFeedback([big(64_000)]));
+          const error = await failure(store.saveFeedback([bigFeedback(64_000)]));
           expect(error.code).toBe('STORE_FULL');
           const small = await failure(store.saveFeedback([feedback()]));
           expect(small.code).toBe('STORE_FULL');
