@@ -76,8 +76,12 @@ const LR_STRENGTH_LEGEND = (() => {
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
+/** A source of the knowledge base by id (a site's own ADC rule may name one it does not hold). */
+const sourceOf = (id: string): Source | undefined =>
+  (SOURCES as Readonly<Record<string, Source>>)[id];
+
 function sourceLabel(id: string): string {
-  const known = (SOURCES as Readonly<Record<string, Source>>)[id];
+  const known = sourceOf(id);
   if (known === undefined) return id;
   return known.external ? `${known.label} (external to the primary paper)` : known.label;
 }
@@ -207,7 +211,7 @@ function setAsideSection(a: Assessment, t: Thresholds): string[] {
 function adcSection(a: Assessment, t: Thresholds, rejected: number): string[] {
   const rule = a.adcRule;
   const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; protocol: ${cell(rule.protocol)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
-  const note = (SOURCES as Readonly<Record<string, Source>>)[rule.sourceId]?.note;
+  const note = sourceOf(rule.sourceId)?.note;
   const caveat = `The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.${note ? ` ${cell(note)}` : ''}`;
   if (a.adc === undefined) {
     const none =

@@ -2,7 +2,11 @@
  * One CDS Hooks card per assessed level (CLINICAL-SPEC section 4; CDS Hooks 2.0 "Card Attributes").
  * Optional fields without a value are left out, never null or empty.
  */
-import type { Assessment, KeyDiscriminator } from '../engine/index.js';
+import {
+  KEY_DISCRIMINATOR_SIGNS,
+  type Assessment,
+  type KeyDiscriminator,
+} from '../engine/index.js';
 import { SOURCES } from '../knowledge/index.js';
 import {
   BIOPSY_OF_VERTEBRA,
@@ -80,13 +84,7 @@ export interface CardContext {
 const PAPER = SOURCES.zhao2026;
 
 /** The signs of the four key discriminators (diffusion: DWI signal or ADC). */
-const KEY_SIGNS: ReadonlySet<string> = new Set([
-  'pedicle',
-  'paravertebral-soft-tissue',
-  'enhancement-pattern',
-  'dwi-signal',
-  'adc',
-]);
+const KEY_SIGNS: ReadonlySet<string> = new Set(Object.values(KEY_DISCRIMINATOR_SIGNS).flat());
 
 /** What each examination supplies of the key discriminators. */
 const SUPPLIES: Readonly<Record<KeyDiscriminator, string>> = {

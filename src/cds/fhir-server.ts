@@ -43,7 +43,8 @@ export function isFetchFailure(x: unknown): x is FetchFailure {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'fetch-failure';
 }
 
-function nextLink(bundle: unknown): string | undefined {
+/** The `next` link of a searchset page, if any. */
+export function nextLink(bundle: unknown): string | undefined {
   const links = (bundle as { link?: unknown }).link;
   if (!Array.isArray(links)) return undefined;
   const next = links.find((l: unknown) => (l as { relation?: unknown })?.relation === 'next') as
@@ -64,7 +65,8 @@ function classify(error: unknown, timedOut: boolean): FetchFailure {
 }
 
 /** The origin of `url` (relative to `base`), or undefined when it is no URL. */
-function originOf(url: string, base?: string): string | undefined {
+/** The origin of a URL (relative to `base`), or undefined when it cannot be parsed. */
+export function originOf(url: string, base?: string): string | undefined {
   try {
     return new URL(url, base).origin;
   } catch {

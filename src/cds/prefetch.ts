@@ -8,7 +8,7 @@
  */
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { cdsError, type CdsError } from './outcome.js';
-import { isFetchFailure, type FhirFetcher } from './fhir-server.js';
+import { isFetchFailure, nextLink, originOf, type FhirFetcher } from './fhir-server.js';
 import type { HookRequest } from './request.js';
 import { PREFETCH, type PrefetchKey } from './services.js';
 
@@ -38,24 +38,18 @@ function isOperationOutcome(x: unknown): boolean {
 
 /** The `next` link of a prefetched searchset Bundle, or undefined (not a paged search). */
 function nextPage(value: unknown): string | undefined {
-  const bundle = value as { resourceType?: unknown; type?: unknown; link?: unknown } | null;
-  if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'searchset') return undefined;
-  if (!Array.isArray(bundle.link)) return undefined;
-  for (const l of bundle.link as unknown[]) {
-    const link = l as { relation?: unknown; url?: unknown } | null;
-    if (link?.relation === 'next' && typeof link.url === 'string') return link.url;
-  }
-  return undefined;
+  const bundle = value as { resourceType?: unknown; type?: unknown } | null;
+  return bundle?.resourceType === 'Bundle' && bundle.type === 'searchset'
+    ? nextLink(bundle)
+    : undefined;
 }
 
 /** The link's URL when it is on the fhirServer's own origin (the token goes nowhere else). */
 function sameOrigin(link: string, server: string): string | undefined {
-  try {
-    const url = new URL(link, server);
-    return url.origin === new URL(server).origin ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  const origin = originOf(server);
+  return origin !== undefined && originOf(link, server) === origin
+    ? new URL(link, server).href
+    : undefined;
 }
 
 /** One query to run on the fhirServer: a prefetch key's template, or a prefetched page's next link. */

@@ -6,7 +6,7 @@ export * from './finding.js';
 export * from './assessment.js';
 export { assessLevel } from './assess.js';
 export { compressionDegreeFromHeightLoss } from './compression-degree.js';
-export { KEY_DISCRIMINATORS } from './key-discriminators.js';
+export { KEY_DISCRIMINATORS, KEY_DISCRIMINATOR_SIGNS } from './key-discriminators.js';
 export {
   adcBand,
   adcLikelihood,

@@ -19,6 +19,14 @@ export const KEY_DISCRIMINATORS: readonly KeyDiscriminator[] = [
   'diffusion',
 ];
 
+/** The signs that make each key discriminator known (CLINICAL-SPEC section 3: diffusion is ADC or DWI). */
+export const KEY_DISCRIMINATOR_SIGNS: Readonly<Record<KeyDiscriminator, readonly Sign[]>> = {
+  pedicle: ['pedicle'],
+  'paravertebral-soft-tissue': ['paravertebral-soft-tissue'],
+  'enhancement-pattern': ['enhancement-pattern'],
+  diffusion: ['adc', 'dwi-signal'],
+};
+
 /**
  * Which key discriminators are known. Diffusion is known from ADC, or from DWI signal when DWI
  * carries weight: a DWI reading the site has chosen to ignore does not make the picture complete.
@@ -30,8 +38,9 @@ export function constellation(
   const known: KeyDiscriminator[] = [];
   const missing: KeyDiscriminator[] = [];
   for (const d of KEY_DISCRIMINATORS) {
-    const isKnown =
-      d === 'diffusion' ? bySign.has('adc') || (useDwi && bySign.has('dwi-signal')) : bySign.has(d);
+    const isKnown = KEY_DISCRIMINATOR_SIGNS[d].some(
+      (sign) => bySign.has(sign) && (sign !== 'dwi-signal' || useDwi),
+    );
     (isKnown ? known : missing).push(d);
   }
   const required = MIN_KEY_DISCRIMINATORS_KNOWN.value;
