@@ -54,7 +54,7 @@ async function start(
   probe: { path: string; init: RequestInit },
 ): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), script], {
     cwd: ROOT,
     // The service logs as `npm start` does (info, one line per request), to /dev/null.
     env: { ...process.env, PORT: String(port), ...env },

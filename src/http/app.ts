@@ -84,6 +84,8 @@ async function commitAudit(
   fhir = false,
 ): Promise<boolean> {
   const client = res.locals['client'] as ClientIdentity | undefined;
+  const start = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
   try {
     await deps.store.saveAudit({
       id: deps.hook.newId(),
@@ -93,10 +95,12 @@ async function commitAudit(
       outputs: [...draft.outputs],
       ...(client?.iss ? { clientId: client.iss } : {}),
     });
+    deps.metrics.observeAuditCommit(elapsed(), 'stored');
     return true;
   } catch (error) {
     // Not a store failure: a bug, answered 500 by the error handler.
     if (!(error instanceof StoreError)) throw error;
+    deps.metrics.observeAuditCommit(elapsed(), 'failed');
     deps.logger.error(
       { err: error.code, driverCode: error.driverCode, hookInstance: draft.hookInstance },
       'audit record not stored; assessment withheld (503)',

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics: request counts and latency by service and status, assessments by category,
- * FHIR fetch errors. One registry per app instance, so tests do not share counters.
+ * FHIR fetch errors, and how long the audit record's commit (its fsync included) holds an answer
+ * back. One registry per app instance, so tests do not share counters.
  */
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -10,6 +11,8 @@ export interface Metrics {
   readonly middleware: RequestHandler;
   countAssessments(serviceId: string, categories: readonly string[]): void;
   countFetchError(reason: string): void;
+  /** Seconds an audit record took to commit, by outcome ('stored' or 'failed'). */
+  observeAuditCommit(seconds: number, outcome: 'stored' | 'failed'): void;
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -67,6 +70,18 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  // Every answer with cards waits for this commit: a slow disk's fsync shows here first.
+  const auditCommit = new Histogram({
+    name: 'vcf_cds_audit_commit_duration_seconds',
+    help: 'Time from handing an audit record to the store to its commit, by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const auditCommitSeries = {
+    stored: auditCommit.labels('stored'),
+    failed: auditCommit.labels('failed'),
+  };
   // The label-bound children of the two request series, one per route and status: binding labels
   // hashes them, which would otherwise happen twice per request. Routes are a fixed set and
   // statuses few, so the map stays small.
@@ -108,6 +123,7 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
       for (const category of categories) assessmentSeries(service, category).inc();
     },
     countFetchError: (reason) => fetchErrors.inc({ reason }),
+    observeAuditCommit: (seconds, outcome) => auditCommitSeries[outcome].observe(seconds),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -33,6 +33,18 @@ const assessmentsCounted = async (s: TestService) =>
     (await request(s.app).get('/metrics').expect(200)).text,
   );
 
+/** The audit-commit histogram of /metrics: observations, and those within `le` seconds (a series not yet observed counts 0). */
+async function auditCommits(s: TestService, outcome: 'stored' | 'failed', le = '+Inf') {
+  const text = (await request(s.app).get('/metrics').expect(200)).text;
+  const series = (name: string, labels: string) =>
+    Number(new RegExp(`${name}\\{${labels}\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const name = 'vcf_cds_audit_commit_duration_seconds';
+  return {
+    count: series(`${name}_count`, `outcome="${outcome}"`),
+    within: series(`${name}_bucket`, `le="${le}",outcome="${outcome}"`),
+  };
+}
+
 describe('the audit record is committed before the answer', () => {
   it('no byte of the answer leaves before saveAudit resolves (resolved = committed, the store contract)', async () => {
     const base = await startTestService();
@@ -69,6 +81,8 @@ describe('the audit record is committed before the answer', () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(saved).toBe(1);
+    // The wait shows to an operator: one commit, slower than 0.1 s.
+    expect(await auditCommits(svc, 'stored', '0.1')).toEqual({ count: 1, within: 0 });
   });
 
   it.each([
@@ -96,6 +110,8 @@ describe('the audit record is committed before the answer', () => {
       });
       expect(res.text).not.toMatch(/cards|vcf-cds-assessment|malignant-favoured/);
       expect(await assessmentsCounted(svc)).toBe(false);
+      expect((await auditCommits(svc, 'failed')).count).toBe(1);
+      expect((await auditCommits(svc, 'stored')).count).toBe(0);
       expect(svc.logLines()).toContainEqual(
         expect.objectContaining({ level: 50, err: code, msg: expect.stringMatching(/withheld/) }),
       );
