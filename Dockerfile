@@ -33,4 +33,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# No --max-old-space-size here, unlike `npm start`: under a container memory limit Node sizes its
+# heap from that limit (deploy/deployment.yaml sets 512 MiB); a fixed flag could exceed it.
 CMD ["node", "dist/src/main.js"]

@@ -22,6 +22,22 @@ import { projectRoot } from '../src/project-root.js';
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const ROOT = projectRoot();
+/** Unmeasured load before each measured one: a long-running server's JIT-compiled steady state. */
+const WARMUP = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
+
+/**
+ * Node's flags in package.json's `start` script (`node <flags> dist/src/main.js`): every server of
+ * the run is started with them, so the service is measured as `npm start` runs it and the baseline
+ * on the same V8 settings.
+ */
+const START_NODE_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`start script is not "node ...": ${pkg.scripts.start}`);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+})();
 
 interface Started {
   readonly child: ChildProcess;
@@ -54,7 +70,7 @@ async function start(
   probe: { path: string; init: RequestInit },
 ): Promise<Started> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), script], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, script], {
     cwd: ROOT,
     // The service logs as `npm start` does (info, one line per request), to /dev/null.
     env: { ...process.env, PORT: String(port), ...env },
@@ -85,6 +101,16 @@ function rssMb(pid: number | undefined): number {
 const FIXED_RATE = Number(process.env['BENCH_FIXED_RATE'] ?? 100);
 
 async function load(url: string, body: string, pid: number | undefined, rate?: number) {
+  if (rate === undefined && WARMUP > 0) {
+    await autocannon({
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections: CONNECTIONS,
+      duration: WARMUP,
+    });
+  }
   const cpuBefore = cpuSeconds(pid);
   const r = await autocannon({
     url,
@@ -117,7 +143,10 @@ async function stop(s: Started): Promise<void> {
 async function main(): Promise<void> {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`;
   console.log(`machine: ${machine}`);
-  console.log(`load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
+  console.log(
+    `load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s unmeasured`,
+  );
+  console.log(`node flags (npm start's): ${START_NODE_FLAGS.join(' ') || 'none'}\n`);
 
   const engine = measureEngine(3);
   console.log(
@@ -206,7 +235,13 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine,
-    load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION },
+    load: {
+      tool: 'autocannon',
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+    },
+    nodeFlags: START_NODE_FLAGS,
     engineAssessmentsPerSecond: Math.round(engine.perSecond),
     baseline: base,
     withPrefetch: ours,
