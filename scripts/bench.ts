@@ -101,26 +101,20 @@ function rssMb(pid: number | undefined): number {
 const FIXED_RATE = Number(process.env['BENCH_FIXED_RATE'] ?? 100);
 
 async function load(url: string, body: string, pid: number | undefined, rate?: number) {
-  if (rate === undefined && WARMUP > 0) {
-    await autocannon({
-      url,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections: CONNECTIONS,
-      duration: WARMUP,
-    });
-  }
-  const cpuBefore = cpuSeconds(pid);
-  const r = await autocannon({
+  const request = {
     url,
-    method: 'POST',
+    method: 'POST' as const,
     headers: { 'content-type': 'application/json' },
     body,
-    connections: rate === undefined ? CONNECTIONS : 5,
-    duration: DURATION,
-    ...(rate === undefined ? {} : { overallRate: rate }),
-  });
+  };
+  const saturating = { ...request, connections: CONNECTIONS };
+  if (rate === undefined && WARMUP > 0) await autocannon({ ...saturating, duration: WARMUP });
+  const cpuBefore = cpuSeconds(pid);
+  const r = await autocannon(
+    rate === undefined
+      ? { ...saturating, duration: DURATION }
+      : { ...request, connections: 5, duration: DURATION, overallRate: rate },
+  );
   const errors = r.errors + r.timeouts + r.non2xx;
   const cpu = cpuSeconds(pid) - cpuBefore;
   return {

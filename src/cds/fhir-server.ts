@@ -65,7 +65,6 @@ function classify(error: unknown, timedOut: boolean): FetchFailure {
 }
 
 /** The origin of `url` (relative to `base`), or undefined when it is no URL. */
-/** The origin of a URL (relative to `base`), or undefined when it cannot be parsed. */
 export function originOf(url: string, base?: string): string | undefined {
   try {
     return new URL(url, base).origin;

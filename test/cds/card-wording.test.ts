@@ -19,6 +19,14 @@ import { newId, noQuality, patient, report, thresholds } from './card-fixtures.j
 
 const ctx = { patientId: 'p1', newId, thresholds };
 
+/** High DWI with an ADC below the cut-off, on an otherwise benign picture: the two disagree. */
+const dwiAdcDisagreeing: readonly Finding[] = [
+  { sign: 'pedicle', value: 'preserved' },
+  { sign: 'paravertebral-soft-tissue', value: false },
+  { sign: 'dwi-signal', value: 'high' },
+  { sign: 'adc', value: 0.75 },
+];
+
 describe('summary', () => {
   it('says why a category was held back', () => {
     const heldByG4: Finding[] = [
@@ -144,13 +152,7 @@ describe('detail', () => {
   });
 
   it('flags DWI and ADC pointing opposite ways', () => {
-    const findings: Finding[] = [
-      { sign: 'pedicle', value: 'preserved' },
-      { sign: 'paravertebral-soft-tissue', value: false },
-      { sign: 'dwi-signal', value: 'high' },
-      { sign: 'adc', value: 0.75 },
-    ];
-    const detail = renderCard(report(findings), patient, ctx).detail;
+    const detail = renderCard(report(dwiAdcDisagreeing), patient, ctx).detail;
     expect(detail).toContain('**DWI and ADC disagree**: high DWI with ADC below the cut-off');
     const agreeing = renderCard(report(classicOsteoporotic), patient, ctx).detail;
     expect(agreeing).not.toContain('DWI and ADC disagree');
@@ -204,15 +206,8 @@ describe('G4 safeguard pending', () => {
 });
 
 describe('what must not stay quiet on a benign card', () => {
-  const disagreeing: Finding[] = [
-    { sign: 'pedicle', value: 'preserved' },
-    { sign: 'paravertebral-soft-tissue', value: false },
-    { sign: 'dwi-signal', value: 'high' },
-    { sign: 'adc', value: 0.75 },
-  ];
-
   it('DWI and ADC disagreeing reaches the summary and keeps the card off info', () => {
-    const card = renderCard(report(disagreeing), patient, ctx);
+    const card = renderCard(report(dwiAdcDisagreeing), patient, ctx);
     expect(card.extension['vcf-cds-assessment'].category).toBe('benign-favoured');
     expect(card.indicator).toBe('warning');
     expect(card.summary).toMatch(/; DWI and ADC disagree$/);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError, type Store } from '../../src/store/types.js';
 import { loadExampleBundle } from '../profiles/load.js';
 import { examplePatientView } from '../support/hook-requests.js';
+import { seriesValue } from '../support/prometheus.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
 let svc: TestService | undefined;
@@ -33,15 +34,16 @@ const assessmentsCounted = async (s: TestService) =>
     (await request(s.app).get('/metrics').expect(200)).text,
   );
 
-/** The audit-commit histogram of /metrics: observations, and those within `le` seconds (a series not yet observed counts 0). */
+/** The audit-commit histogram of /metrics: observations, and those within `le` seconds. */
 async function auditCommits(s: TestService, outcome: 'stored' | 'failed', le = '+Inf') {
   const text = (await request(s.app).get('/metrics').expect(200)).text;
-  const series = (name: string, labels: string) =>
-    Number(new RegExp(`${name}\\{${labels}\\} (\\d+)`).exec(text)?.[1] ?? 0);
   const name = 'vcf_cds_audit_commit_duration_seconds';
   return {
-    count: series(`${name}_count`, `outcome="${outcome}"`),
-    within: series(`${name}_bucket`, `le="${le}",outcome="${outcome}"`),
+    count: seriesValue(text, `${name}_count`, [['outcome', outcome]]),
+    within: seriesValue(text, `${name}_bucket`, [
+      ['le', le],
+      ['outcome', outcome],
+    ]),
   };
 }
 

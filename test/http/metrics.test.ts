@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeOf } from '../../src/http/metrics.js';
 import { examplePatientView } from '../support/hook-requests.js';
+import { seriesValue } from '../support/prometheus.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
 describe('routeOf', () => {
@@ -27,11 +28,10 @@ describe('routeOf', () => {
 });
 
 const count = (text: string, route: string, status: number) =>
-  Number(
-    new RegExp(`vcf_cds_http_requests_total\\{route="${route}",status="${status}"\\} (\\d+)`).exec(
-      text,
-    )?.[1] ?? 0,
-  );
+  seriesValue(text, 'vcf_cds_http_requests_total', [
+    ['route', route],
+    ['status', String(status)],
+  ]);
 
 describe('every answer is counted under its service', () => {
   let svc: TestService;
