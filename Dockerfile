@@ -16,6 +16,7 @@ COPY scripts ./scripts
 # The benchmark scripts (compiled with the service) reuse the engine tests' clinical archetypes.
 COPY test/engine/fixtures.ts ./test/engine/fixtures.ts
 COPY profiles ./profiles
+COPY docs ./docs
 # `npm run build` first generates the precompiled FHIR validators into generated/.
 RUN npm run build && npm prune --omit=dev
 
@@ -28,6 +29,7 @@ COPY --from=build /app/generated ./generated
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/src/http/playground ./src/http/playground
 COPY profiles ./profiles
+COPY docs ./docs
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000

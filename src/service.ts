@@ -57,6 +57,7 @@ export function createService(config: Config, runtime: Runtime): Service {
       now,
       newId,
       auditIdKey: runtime.auditIdKey,
+      ...(config.publicBaseUrl !== undefined ? { publicBaseUrl: config.publicBaseUrl } : {}),
     },
     store,
     logger,

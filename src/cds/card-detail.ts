@@ -1,118 +1,55 @@
 /**
- * The card's markdown detail (CLINICAL-SPEC section 4): every sign used with its LR and source row,
- * the G4 safeguard verdict, what is missing and what it would change, data quality, caveats.
- * Text that comes from the data is escaped (markdown.ts): the EHR renders this markdown.
+ * The card's markdown detail (CLINICAL-SPEC section 4, cards v2): read in about ten seconds, at
+ * most DETAIL_MAX_CHARS whatever the input. In order: one "Driven by" line, the result, each red
+ * flag and each rule that held the category back (one line each), a compact evidence table, what
+ * each missing key sign would change, at most five data-quality items, one caveat line, and on a
+ * benign-favoured card the next step. Everything longer (method, sources in full, the ADC rule's
+ * origin, the DWI tension) is on the method page the card links to.
+ * Text that comes from the data is clipped and escaped (markdown.ts): the EHR renders this.
  */
 import {
   SIGN_LABELS,
   type Assessment,
   type Category,
   type EvidenceItem,
-  type KeyDiscriminator,
-  type SafeguardDiscriminator,
-  type SetAsideItem,
   type Finding,
+  type KeyDiscriminator,
+  type SetAsideItem,
 } from '../engine/index.js';
-import { LR_STRENGTH_BANDS, lrStrength, SOURCES, type Source } from '../knowledge/index.js';
-
-import {
-  categoryLabel,
-  formatAdc,
-  formatProbability,
-  heldBackText,
-  type Thresholds,
-} from './format.js';
+import { CARD_LIMITS, COHORT, SOURCES, type Source } from '../knowledge/index.js';
+import { reasonsOf, type Reason } from './card-reasons.js';
+import { categoryLabel, formatAdc, formatProbability, type Thresholds } from './format.js';
 import type { LevelReport, PatientContext } from './level-report.js';
-import { literal } from './markdown.js';
+import { clip, literal } from './markdown.js';
 import { valueWords } from './value-labels.js';
 
-const KEY_LABEL: Readonly<Record<KeyDiscriminator, string>> = {
-  pedicle: 'Pedicle',
-  'paravertebral-soft-tissue': 'Paravertebral soft tissue',
-  'enhancement-pattern': 'Enhancement pattern (contrast MRI)',
-  diffusion: 'Diffusion (ADC or DWI)',
-};
+/** CLINICAL-SPEC section 4: the detail is at most 2,500 characters, whatever the input. */
+export const DETAIL_MAX_CHARS = CARD_LIMITS.detailMaxChars;
 
-const SAFEGUARD_LABEL: Readonly<Record<SafeguardDiscriminator, string>> = {
-  pedicle: 'pedicle preserved, no osteolytic destruction',
-  'paravertebral-soft-tissue': 'no paravertebral soft-tissue mass',
-  'enhancement-pattern': 'flocculent, non-nodular enhancement',
-  adc: 'ADC in the benign range',
-};
+/** Data-quality items named before "and N more" (CLINICAL-SPEC section 4). */
+const QUALITY_ITEMS = CARD_LIMITS.qualityItemsNamed;
 
-/** What to obtain for each benign discriminator: the examination, not the hoped-for result. */
-const SAFEGUARD_TO_OBTAIN: Readonly<Record<SafeguardDiscriminator, string>> = {
-  pedicle: 'pedicle morphology (CT or MRI)',
-  'paravertebral-soft-tissue': 'paravertebral soft tissue (MRI)',
-  'enhancement-pattern': 'the contrast enhancement pattern (contrast-enhanced MRI)',
-  adc: 'ADC (DWI with an ADC map)',
-};
+/** Longest data text (an id, a display, a reason) shown in one place. */
+const DATA_TEXT = 90;
 
-const BAUR = SOURCES.baur1998;
-/** The full reference for the DWI tension, as CLINICAL-SPEC section 5 gives it. */
-const BAUR_REFERENCE = `${BAUR.label};207:349, PMID ${BAUR.pmid ?? ''}`;
-
-const SET_ASIDE_TEXT: Readonly<Record<SetAsideItem['reason'], string>> = {
-  'dwi-disabled': `not weighed: this site's setting drops DWI, because in the primary paper DWI pointed the reverse way of much of the literature (${BAUR_REFERENCE})`,
-  'mri-impression-superseded':
-    'not weighed: the MRI signs and ADC above already carry what the reader saw',
-  'no-published-weight':
-    'shown for information, no weight: no published cut-off exists for the ratio',
-  'duplicate-sign': 'not weighed: the same sign was given twice',
-  'invalid-finding': 'not weighed: not a sign or value of the input contract',
-};
-
-/** The LR strength bands in words, from the knowledge base (each band: towards malignancy, benign). */
-const LR_STRENGTH_LEGEND = (() => {
-  const bands = [...LR_STRENGTH_BANDS].reverse();
-  const parts = bands.map((b, i) => {
-    const upper = bands[i + 1]?.above;
-    const m = upper === undefined ? `>${b.above}` : `${b.above}-${upper}`;
-    const benign = upper === undefined ? `<${1 / b.above}` : `${1 / upper}-${1 / b.above}`;
-    return `${b.strength} ${m} (${benign})`;
-  });
-  return `_Strength of each LR as in ${SOURCES.jaeschke1994.label}: ${parts.join(', ')}._`;
-})();
-
-const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+const PAPER = SOURCES.zhao2026;
 
 /** A source of the knowledge base by id (a site's own ADC rule may name one it does not hold). */
 const sourceOf = (id: string): Source | undefined =>
   (SOURCES as Readonly<Record<string, Source>>)[id];
 
-function sourceLabel(id: string): string {
-  const known = sourceOf(id);
-  if (known === undefined) return id;
-  return known.external ? `${known.label} (external to the primary paper)` : known.label;
+/** "T4" for a row of the paper's Table 4; a source's short label otherwise ("*": external). */
+function shortSource(e: { readonly sourceId: string; readonly where: string }): string {
+  if (e.sourceId === PAPER.id) {
+    const table = /^Table (\d)/.exec(e.where);
+    return table ? `T${table[1]}` : 'paper';
+  }
+  const known = sourceOf(e.sourceId);
+  return known ? `${known.label}${known.external ? '*' : ''}` : literal(clip(e.sourceId, 40));
 }
 
 function lr(x: number): string {
   return x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
-/** A table cell: escaped data text. */
-const cell = literal;
-
-function outcomeText(
-  o: { category: Category; probabilityMalignant: number },
-  t: Thresholds,
-  heldBy: string,
-): string {
-  const held =
-    o.category === 'indeterminate' && o.probabilityMalignant >= t.malignant
-      ? `, held by the ${heldBy}`
-      : '';
-  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant, t)}${held})`;
-}
-
-/** "malignant (small)", "benign (marginal)": the direction and how far the LR moves it. */
-function pointsTo(e: EvidenceItem): string {
-  if (e.neutralisedBySafeguard) {
-    return `neutral (G4 safeguard; table LR ${lr(e.neutralisedBySafeguard.tableLr)})`;
-  }
-  const strength = lrStrength(e.lr);
-  const base = strength === undefined ? e.direction : `${e.direction} (${strength})`;
-  return e.sign === 'dwi-signal' ? `${base}, paper's direction: see the DWI caveat` : base;
 }
 
 function findingText(f: Finding, t: Thresholds): string {
@@ -121,268 +58,297 @@ function findingText(f: Finding, t: Thresholds): string {
     : valueWords(f);
 }
 
-function evidenceTable(a: Assessment, t: Thresholds): string[] {
-  if (a.evidence.length === 0)
-    return ['No sign with a published weight was available for this level.'];
-  const rows = a.evidence.map(
-    (e) =>
-      `| ${cell(SIGN_LABELS[e.sign])} | ${cell(findingText(e.finding, t))} | ${pointsTo(e)} | ${lr(e.lr)} | ${cell(`${sourceLabel(e.source.sourceId)}: ${e.source.where}`)} |`,
-  );
-  return [
-    '| Sign | Value | Points to | LR | Source |',
-    '|---|---|---|---|---|',
-    ...rows,
-    LR_STRENGTH_LEGEND,
-  ];
+/** A sign and its value in a few words, for the "Driven by" line. */
+function signValue(e: EvidenceItem, t: Thresholds): string {
+  return `${SIGN_LABELS[e.sign]}: ${findingText(e.finding, t)}`;
 }
 
-function safeguardSection(a: Assessment): string[] {
-  const s = a.safeguard;
-  if (s.status === 'not-applicable') return [];
-  const benign = `${s.favoursBenign} of the 4 benign discriminators ${plural(s.favoursBenign, 'favours', 'favour')} benign`;
-  const malignant = `${s.favoursMalignant} ${plural(s.favoursMalignant, 'favours', 'favour')} malignancy`;
-  const head =
-    s.status === 'applied'
-      ? `**Applied.** Lesion extent is G4, but ${benign} and none favours malignancy: the G4 finding carries no weight (LR 1) and this level is not called malignant-favoured.`
-      : s.status === 'pending'
-        ? `**Pending.** Lesion extent is G4; ${benign} and none favours malignancy. The safeguard needs at least 3 favouring benign and none favouring malignancy, so it could still apply: the G4 finding keeps its weight, but this level is not called malignant-favoured until the unknown discriminators settle it (one favouring malignancy ends the safeguard; enough favouring benign applies it).`
-        : `**Not applied.** Lesion extent is G4; ${benign} and ${malignant} (the safeguard needs at least 3 favouring benign and none favouring malignancy).`;
-  const lines = s.discriminators.map(
-    (d) =>
-      `- ${SAFEGUARD_LABEL[d.discriminator]}: ${d.state === 'unknown' ? 'unknown' : d.state === 'favours-benign' ? 'yes (favours benign)' : 'no (favours malignancy)'}`,
-  );
-  const hasDwi = [...a.evidence, ...a.setAside].some((x) => x.sign === 'dwi-signal');
-  const toObtain = (d: SafeguardDiscriminator) =>
-    d === 'adc' && hasDwi
-      ? 'ADC (measure it on the ADC map of the DWI already recorded; if there is none, DWI with an ADC map)'
-      : SAFEGUARD_TO_OBTAIN[d];
-  const obtain =
-    s.toObtain.length > 0
-      ? [`Before a G4 lesion is called malignant, obtain: ${s.toObtain.map(toObtain).join('; ')}.`]
+function drivenBy(a: Assessment, t: Thresholds): string {
+  if (a.drivers.length === 0) return '**Driven by**: no sign with a published weight.';
+  return `**Driven by**: ${a.drivers.map((e) => `${signValue(e, t)} (LR ${lr(e.lr)})`).join('; ')}.`;
+}
+
+const PRETEST_TEXT = {
+  'study-cohort': `study cohort, ${COHORT.malignant} malignant of ${COHORT.malignant + COHORT.benign}`,
+  'site-setting': "this site's setting",
+  'cancer-history': `known cancer history, ${SOURCES.luo2016.label}*`,
+} as const;
+
+function resultLine(r: LevelReport, patient: PatientContext, t: Thresholds): string {
+  const a = r.assessment;
+  const where = r.level === 'unspecified' ? 'an unspecified level' : r.level;
+  const context: string[] = [];
+  if (patient.cancerHistory.length > 0) {
+    const first = patient.cancerHistory[0];
+    const more = patient.cancerHistory.length > 1 ? ` +${patient.cancerHistory.length - 1}` : '';
+    if (first) context.push(`cancer history: ${literal(clip(first.label, 60))}${more}`);
+  }
+  if (patient.ageYears !== undefined) context.push(`age ${patient.ageYears} (no weight)`);
+  const preliminary = r.quality.preliminary.length > 0 ? ' **Rests on preliminary findings.**' : '';
+  return `**${categoryLabel(a.category)}** at ${where}: P(malignant) ${formatProbability(a.probabilityMalignant, t)} (pre-test ${formatProbability(a.pretest.probability)}, ${PRETEST_TEXT[a.pretest.basis]}${context.length > 0 ? `; ${context.join('; ')}` : ''}).${preliminary}`;
+}
+
+const NOT_WEIGHED: Readonly<Record<SetAsideItem['reason'], string>> = {
+  'dwi-disabled': 'not weighed (site drops DWI)',
+  'mri-impression-superseded': 'not weighed (MRI signs present)',
+  'no-published-weight': 'no weight (no published cut-off)',
+  'duplicate-sign': 'not weighed (given twice)',
+  'conflicting-sign': 'not weighed (conflict)',
+  'invalid-finding': 'not weighed (not in the contract)',
+};
+
+function evidenceRows(a: Assessment, t: Thresholds, limit: number): string[] {
+  const rows: string[] = a.evidence.map((e) => {
+    const weight = e.neutralisedBySafeguard
+      ? `1 (G4 safeguard; table ${lr(e.neutralisedBySafeguard.tableLr)})`
+      : lr(e.lr);
+    const src =
+      e.sign === 'adc'
+        ? `${shortSource(e.source)} (cut-off ${t.adcCutoff}, protocol-dependent)`
+        : shortSource(e.source);
+    return `| ${SIGN_LABELS[e.sign]} | ${literal(findingText(e.finding, t))} | ${weight} | ${src} |`;
+  });
+  for (const s of a.setAside) {
+    if (s.sign === undefined || typeof s.finding !== 'object' || s.finding === null) continue;
+    const f = s.finding as Finding;
+    const ratio =
+      s.sign === 'adc-reference' && a.adc?.referenceRatio !== undefined
+        ? `; ratio ${a.adc.referenceRatio.toFixed(2)}`
+        : '';
+    rows.push(
+      `| ${SIGN_LABELS[s.sign]} | ${literal(findingText(f, t))}${ratio} | – | ${NOT_WEIGHED[s.reason]} |`,
+    );
+  }
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, limit);
+  const more =
+    rows.length > shown.length
+      ? [`_and ${rows.length - shown.length} more signs (playground link)._`]
       : [];
-  return ['#### G4 safeguard', head, ...lines, ...obtain];
+  return ['| Sign | Value | LR | Src |', '|---|---|---|---|', ...shown, ...more];
 }
 
-function missingSection(a: Assessment, t: Thresholds): string[] {
+const KEY_LABEL: Readonly<Record<KeyDiscriminator, string>> = {
+  pedicle: 'Pedicle',
+  'paravertebral-soft-tissue': 'Soft tissue',
+  'enhancement-pattern': 'Enhancement (contrast MRI)',
+  diffusion: 'ADC',
+};
+
+function outcomeText(o: { category: Category; probabilityMalignant: number }, t: Thresholds) {
+  return `${categoryLabel(o.category)} (P ${formatProbability(o.probabilityMalignant, t)})`;
+}
+
+function whatIfLines(a: Assessment, t: Thresholds): string[] {
   if (a.whatIf.length === 0) return [];
-  const known = a.constellation.known.length;
-  const required = a.constellation.required;
-  const count =
-    known === 0
-      ? 'None of the 4 key discriminators is known'
-      : `${known} of the 4 key discriminators ${plural(known, 'is', 'are')} known`;
-  const rule = a.constellation.met
-    ? `${count}.`
-    : `${count}; a definitive category needs ${required}, so this level stays indeterminate.`;
-  // One more discriminator alone cannot meet the rule: say so, or "indeterminate (P 1%)" puzzles.
-  const shortAfterOne = !a.constellation.met && known + 1 < required;
-  const stillShort = shortAfterOne ? ` (still ${known + 1} of 4 known, ${required} needed)` : '';
-  const heldBy = shortAfterOne ? 'constellation rule' : 'G4 safeguard';
-  const dwiOff = a.setAside.some((x) => x.reason === 'dwi-disabled');
-  const label = (d: KeyDiscriminator) =>
-    d === 'diffusion' && dwiOff ? 'Diffusion (ADC; DWI is not weighed at this site)' : KEY_LABEL[d];
-  const lines = a.whatIf.map(
-    (w) =>
-      `- **${label(w.discriminator)}** missing. If only this is added${stillShort}: ${w.ifBenignFinding} → ${outcomeText(w.ifBenign, t, heldBy)}; ${w.ifMalignantFinding} → ${outcomeText(w.ifMalignant, t, heldBy)}.`,
-  );
-  return ['#### Missing key discriminators', rule, ...lines];
-}
-
-function setAsideSection(a: Assessment, t: Thresholds): string[] {
-  if (a.setAside.length === 0) return [];
+  const adcSource = sourceOf(a.adcRule.sourceId)?.label ?? clip(a.adcRule.sourceId, 40);
   return [
-    '#### Listed, not weighed',
-    ...a.setAside.map((s) => {
-      const label = s.sign ? SIGN_LABELS[s.sign] : 'Finding';
-      const value =
-        s.sign && typeof s.finding === 'object' && s.finding !== null
-          ? ` (${cell(findingText(s.finding as Finding, t))})`
+    '**If a missing key sign came back** (alone):',
+    ...a.whatIf.map((w) => {
+      const cutoff =
+        w.discriminator === 'diffusion'
+          ? ` [cut-off ${literal(adcSource)}, protocol-dependent]`
           : '';
-      const why =
-        s.reason === 'no-published-weight' && a.adc === undefined
-          ? "shown for information, no weight: no ratio, the fractured vertebra's ADC is not recorded"
-          : SET_ASIDE_TEXT[s.reason];
-      return `- ${label}${value}: ${why}.`;
+      return `- ${KEY_LABEL[w.discriminator]}${cutoff}: ${w.ifBenignFinding} → ${outcomeText(w.ifBenign, t)}; ${w.ifMalignantFinding} → ${outcomeText(w.ifMalignant, t)}`;
     }),
   ];
 }
 
-/** Always shown (CLINICAL-SPEC section 5): the cut-off in force, its source, its protocol caveat. */
-function adcSection(a: Assessment, t: Thresholds, rejected: number): string[] {
-  const rule = a.adcRule;
-  const cutoff = `${rule.cutoff} x10^-3 mm2/s (${sourceLabel(rule.sourceId)}; protocol: ${cell(rule.protocol)}; sensitivity ${rule.sensitivity}, specificity ${rule.specificity} for malignancy below it)`;
-  const note = sourceOf(rule.sourceId)?.note;
-  const caveat = `The primary paper found ADC higher in benign fractures but printed no cut-off; cut-offs depend on the scanner protocol and b-values.${note ? ` ${cell(note)}` : ''}`;
-  if (a.adc === undefined) {
-    const none =
-      rejected > 0 ? `No usable ADC (${rejected} rejected, see Data quality).` : 'Not recorded.';
-    return ['#### ADC', `- ${none} Cut-off in use: ${cutoff}. ${caveat}`];
-  }
-  const side = a.adc.band === 'below-cutoff' ? 'below' : 'at or above';
-  const ratio =
-    a.adc.referenceRatio !== undefined
-      ? [
-          `- ADC ratio, fractured / adjacent normal vertebra: ${a.adc.referenceRatio.toFixed(2)} (information only, no weight).`,
-        ]
-      : [];
-  return [
-    '#### ADC',
-    `- ADC ${formatAdc(a.adc.value, t.adcCutoff)} x10^-3 mm2/s, ${side} the cut-off ${cutoff}. ${caveat}`,
-    ...ratio,
-  ];
-}
-
-/**
- * DWI and ADC weighed in opposite directions. High DWI with a low ADC is restricted diffusion,
- * which the wider literature ties to malignancy (and the paper's own ADC result agrees); the
- * paper's DWI row reads high as benign. A reader must look again before trusting the sum.
- */
-export function diffusionDisagreement(a: Assessment): string | undefined {
-  const dwi = a.evidence.find((e) => e.sign === 'dwi-signal');
-  if (dwi === undefined || a.adc === undefined) return undefined;
-  const adcMalignant = a.adc.band === 'below-cutoff';
-  if (dwi.direction === 'benign' && adcMalignant) {
-    return `**DWI and ADC disagree**: high DWI with ADC below the cut-off is restricted diffusion. In the wider literature malignant fractures are the ones hyperintense on DWI (${BAUR_REFERENCE}, external to the primary paper), and the paper's own ADC result (lower in malignant fractures) points the same way, while the paper's DWI row counts high DWI as benign. Review the diffusion images before relying on this result.`;
-  }
-  if (dwi.direction === 'malignant' && !adcMalignant) {
-    return `**DWI and ADC disagree**: low DWI counts towards malignancy in the paper's direction, while the ADC at or above the cut-off counts towards benign. Review the diffusion images before relying on this result.`;
-  }
-  return undefined;
-}
-
-function qualitySection(r: LevelReport, patient: PatientContext): string[] {
+/** Every data-quality fact, worded, most important first. */
+function qualityItems(r: LevelReport, patient: PatientContext): string[] {
   const q = r.quality;
-  const lines: string[] = [];
-  const diffusion = diffusionDisagreement(r.assessment);
-  if (diffusion !== undefined) lines.push(`- ${diffusion}`);
+  const items: string[] = [];
+  const text = (x: string) => literal(clip(x, DATA_TEXT));
   if (q.preliminary.length > 0) {
-    lines.push(
-      `- **Rests on preliminary findings**: ${q.preliminary.map((p) => `${SIGN_LABELS[p.sign]} (${cell(p.ref)})`).join(', ')}.`,
+    items.push(
+      `preliminary: ${q.preliminary.map((p) => `${SIGN_LABELS[p.sign]} (${text(p.ref)})`).join(', ')}`,
     );
   }
   for (const c of q.conflicts) {
-    lines.push(
-      `- **Conflict** on ${SIGN_LABELS[c.sign]}: kept ${cell(c.kept.value)} (${cell(c.kept.ref)}, the latest); also reported ${c.superseded.map((s) => `${cell(s.value)} (${cell(s.ref)})`).join(', ')}.`,
+    const also = c.superseded
+      .slice(0, 2)
+      .map((s) => `${text(s.value)} (${text(s.ref)})`)
+      .join(', ');
+    const more = c.superseded.length > 2 ? ` and ${c.superseded.length - 2} more` : '';
+    items.push(
+      `conflict over time on ${SIGN_LABELS[c.sign]}: kept ${text(c.kept.value)} (${text(c.kept.ref)}, the latest); earlier ${also}${more}`,
     );
   }
-  lines.push(...q.other.map((o) => `- ${cell(o)}`), ...patient.notes.map((n) => `- ${cell(n)}`));
-  const shown = patient.ignored.slice(0, 15);
-  if (shown.length > 0) {
-    lines.push(
-      `- **Not used** (${patient.ignored.length} ${plural(patient.ignored.length, 'resource', 'resources')}):`,
-    );
-    const levelOf = (i: PatientContext['ignored'][number]) =>
-      i.level === undefined ? '' : ` (${i.level === 'unspecified' ? 'no level given' : i.level})`;
-    lines.push(...shown.map((i) => `  - ${cell(i.ref)}${levelOf(i)}: ${cell(i.reason)}`));
-    if (patient.ignored.length > shown.length)
-      lines.push(`  - and ${patient.ignored.length - shown.length} more`);
+  for (const c of q.sameTime) {
+    const named = c.reports
+      .slice(0, 2)
+      .map((x) => `${text(x.value)} (${text(x.ref)})`)
+      .join(', ');
+    const more = c.reports.length > 2 ? ` and ${c.reports.length - 2} more` : '';
+    items.push(`same-time conflict on ${SIGN_LABELS[c.sign]}: ${named}${more}`);
   }
-  return lines.length > 0 ? ['#### Data quality', ...lines] : [];
+  items.push(...q.other.map(text), ...patient.notes.map(text));
+  for (const i of patient.ignored) {
+    const level =
+      i.level === undefined ? '' : ` (${i.level === 'unspecified' ? 'no level' : i.level})`;
+    items.push(`not used: ${text(i.ref)}${level}: ${text(i.reason)}`);
+  }
+  return items;
 }
 
-const PRETEST_TEXT = {
-  'study-cohort': 'the study cohort (74 malignant of 150 biopsy-referred patients)',
-  'site-setting': "this site's population (its own setting)",
-  'cancer-history':
-    'a known cancer history (Luo et al., Br J Radiol 2016, external to the primary paper: "up to one-third of VCFs in patients with known malignancy are benign")',
-} as const;
+function qualityLines(items: readonly string[], max: number): string[] {
+  if (items.length === 0) return [];
+  const shown = items.slice(0, max);
+  const more = items.length > shown.length ? [`- and ${items.length - shown.length} more`] : [];
+  return ['**Data quality**:', ...shown.map((i) => `- ${i}`), ...more];
+}
 
-function caveatsSection(a: Assessment, patient: PatientContext): string[] {
-  const lines = [
-    '- One retrospective single-centre study (150 patients with a single VCF, Tianjin Hospital, 2020-2025); not validated elsewhere.',
-    '- The signs are combined as if independent (naive Bayes); many are correlated (e.g. DWI and ADC, pedicle and soft tissue), so the probability overstates certainty.',
+function caveatLine(a: Assessment, patient: PatientContext): string {
+  const parts = [
+    `one retrospective single-centre study (${COHORT.malignant + COHORT.benign} patients)`,
+    'signs combined as if independent, which overstates certainty',
   ];
-  if (patient.assessedLevels > 1) {
-    lines.push(
-      `- The study included only patients with a single VCF; with ${patient.assessedLevels} fractured levels these figures are extrapolated.`,
-    );
-  }
   if (a.caveats.includes('dwi-direction-tension')) {
-    lines.push(
-      `- DWI: in this paper benign fractures were mostly HIGH on DWI and malignant mostly LOW, the reverse of much of the literature (${BAUR_REFERENCE}, external to the primary paper). The paper's direction is used; a site can drop DWI.`,
+    parts.push(
+      "DWI weighs in this paper's direction (high = benign), the reverse of much of the literature",
     );
   }
-  lines.push('- Decision support, not a diagnosis: **biopsy is the reference standard**.');
-  return ['#### Caveats', ...lines];
+  if (a.caveats.includes('t1-t2-complement-rows')) {
+    parts.push(
+      "T1/T2 rows are complements of the paper's printed rows, and acute osteoporotic fractures are often T2/STIR bright",
+    );
+  }
+  if (a.adc !== undefined) {
+    const source = sourceOf(a.adcRule.sourceId)?.label ?? clip(a.adcRule.sourceId, 40);
+    parts.push(
+      `ADC cut-off ${a.adcRule.cutoff} x10^-3 mm2/s (${literal(source)}) depends on the scanner protocol`,
+    );
+  }
+  if (patient.assessedLevels > 1) {
+    parts.push(`${patient.assessedLevels} fractured levels, the study enrolled single fractures`);
+  }
+  return `**Caveats**: ${parts.join('; ')}. Decision support, not a diagnosis: **biopsy is the reference standard**.`;
 }
 
-function patientLine(patient: PatientContext): string[] {
-  const context: string[] = [];
-  if (patient.ageYears !== undefined)
-    context.push(`age ${patient.ageYears} (context only, no weight)`);
-  if (patient.cancerHistory.length > 0) {
-    context.push(
-      `known cancer history: ${patient.cancerHistory.map((c) => `${cell(c.label)} (${cell(c.ref)})`).join(', ')}`,
-    );
-  }
-  return context.length > 0 ? [`Patient: ${context.join('; ')}.`] : [];
+const BENIGN_NEXT_STEP =
+  '**Next step**: biopsy remains the reference standard if the clinical picture does not fit (known cancer, weight loss, pain at rest, no healing on follow-up).';
+
+function footer(a: Assessment): string {
+  return `_vcf-cds engine ${a.engineVersion}, knowledge base ${a.knowledgeBaseVersion}; method and sources: "How this assessment works"._`;
 }
 
 /**
- * Table rows and list items follow the line before; other parts are paragraphs (the LR legend
- * too: GFM would read a line right after a table as one more row).
+ * A table row follows a table row, a list item a list item or the line that introduces it ("...:");
+ * everything else is a paragraph of its own. A table right after a list item would be read as that
+ * item's continuation, and a line right after a table as one more row (GFM).
  */
-const CONTINUES = ['|', '- ', '  - '];
+function continues(previous: string, part: string): boolean {
+  if (part.startsWith('|')) return previous.startsWith('|');
+  if (part.startsWith('- ')) return previous.startsWith('- ') || previous.endsWith(':');
+  return false;
+}
 
 function join(parts: readonly string[]): string {
   let text = '';
+  let previous = '';
   for (const part of parts) {
-    if (text !== '') text += CONTINUES.some((p) => part.startsWith(p)) ? '\n' : '\n\n';
+    if (text !== '') text += continues(previous, part) ? '\n' : '\n\n';
     text += part;
+    previous = part;
   }
   return text;
 }
 
-/** The card detail, in CommonMark/GFM. */
-export function renderDetail(r: LevelReport, patient: PatientContext, t: Thresholds): string {
+/**
+ * The parts of a detail, and how they shrink when the whole is over budget: fewer data-quality
+ * items, fewer table rows, reason lines clipped; as a last resort the text is cut at a line.
+ */
+interface Layout {
+  readonly quality: number;
+  readonly rows: number;
+  readonly reasonChars: number;
+}
+
+const LAYOUTS: readonly Layout[] = [
+  { quality: QUALITY_ITEMS, rows: 20, reasonChars: 600 },
+  { quality: 3, rows: 20, reasonChars: 300 },
+  { quality: 2, rows: 10, reasonChars: 220 },
+  { quality: 1, rows: 6, reasonChars: 160 },
+  { quality: 0, rows: 4, reasonChars: 120 },
+];
+
+/** A reason line clipped at a word, its markdown emphasis closed. */
+function clipLine(line: string, max: number): string {
+  if (line.length <= max) return line;
+  const cut = clip(line, max);
+  // An odd number of ** would leave bold open to the end of the card.
+  return (cut.match(/\*\*/g)?.length ?? 0) % 2 === 1 ? `${cut}**` : cut;
+}
+
+/** Cuts a finished text at a line boundary under the budget (never inside a table row). */
+function hardCut(text: string, max: number): string {
+  const note = '\n\n_Shortened: the full reasoning is on the method page._';
+  if (text.length <= max) return text;
+  const room = max - note.length;
+  let cut = text.slice(0, room);
+  const line = cut.lastIndexOf('\n');
+  if (line > 0) cut = cut.slice(0, line);
+  return `${cut}${note}`;
+}
+
+function fitted(build: (layout: Layout) => string): string {
+  let text = '';
+  for (const layout of LAYOUTS) {
+    text = build(layout);
+    if (text.length <= DETAIL_MAX_CHARS) return text;
+  }
+  return hardCut(text, DETAIL_MAX_CHARS);
+}
+
+/** The card detail of an assessed level, in CommonMark/GFM, at most DETAIL_MAX_CHARS. */
+export function renderDetail(
+  r: LevelReport,
+  patient: PatientContext,
+  t: Thresholds,
+  lead: readonly string[] = [],
+  reasons: readonly Reason[] = reasonsOf(r, patient, t),
+): string {
   const a = r.assessment;
-  const held = heldBackText(a);
-  const by =
-    a.safeguard.status === 'pending' && a.limitedBy.includes('g4-safeguard')
-      ? 'while the G4 safeguard is pending'
-      : `by the ${held ?? ''}`;
-  const limited =
-    held !== undefined
-      ? ` Held at ${categoryLabel(a.category)} ${by}; P(malignant) alone would give ${categoryLabel(a.probabilityCategory)}.`
-      : '';
-  const preliminary = r.quality.preliminary.length > 0 ? ' **Rests on preliminary findings.**' : '';
-  return join([
-    `**${categoryLabel(a.category)}** at ${r.level === 'unspecified' ? 'an unspecified level' : r.level}: P(malignant) ${formatProbability(a.probabilityMalignant, t)}.${limited}${preliminary}`,
-    `Pre-test probability ${formatProbability(a.pretest.probability)}, for ${PRETEST_TEXT[a.pretest.basis]}; its odds are multiplied by the likelihood ratio of each sign below.`,
-    ...patientLine(patient),
-    '#### Evidence used',
-    ...evidenceTable(a, t),
-    ...safeguardSection(a),
-    ...missingSection(a, t),
-    ...setAsideSection(a, t),
-    ...adcSection(
-      a,
-      t,
-      patient.ignored.filter((i) => i.sign === 'adc' && i.level === r.level).length,
-    ),
-    ...qualitySection(r, patient),
-    ...caveatsSection(a, patient),
-    `_vcf-cds engine ${a.engineVersion}, knowledge base ${a.knowledgeBaseVersion}._`,
-  ]);
+  const quality = qualityItems(r, patient);
+  return fitted((layout) =>
+    join([
+      ...lead.map((l) => clipLine(l, layout.reasonChars)),
+      drivenBy(a, t),
+      resultLine(r, patient, t),
+      ...reasons.map((x) => clipLine(x.line, layout.reasonChars)),
+      ...evidenceRows(a, t, layout.rows),
+      ...whatIfLines(a, t),
+      ...qualityLines(quality, layout.quality),
+      caveatLine(a, patient),
+      ...(a.category === 'benign-favoured' ? [BENIGN_NEXT_STEP] : []),
+      footer(a),
+    ]),
+  );
 }
 
 /**
  * The detail of a level with no usable finding (a level an order targets, or findings that were
  * all rejected): no evidence and no probability to show, only why, and what was not used.
  */
-export function renderNoFindingsDetail(r: LevelReport, patient: PatientContext): string {
+export function renderNoFindingsDetail(
+  r: LevelReport,
+  patient: PatientContext,
+  lead: readonly string[] = [],
+): string {
   const where = r.level === 'unspecified' ? 'this patient' : r.level;
   const rejected = (r.rejectedFindings ?? 0) > 0;
   const action = rejected
-    ? 'Correct the findings listed under Not used, or obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.'
+    ? 'Correct the findings listed under Data quality, or obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.'
     : 'Obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.';
-  return join([
-    `**vcf-cds cannot characterise the fracture at ${where}**: ${rejected ? 'no recorded finding could be used' : 'no imaging findings are recorded'}. ${action}`,
-    `For machines, the card's extension still carries a probability: the pre-test probability (${formatProbability(r.assessment.pretest.probability)}), which no finding updates.`,
-    ...patientLine(patient),
-    ...qualitySection(r, patient),
-    '#### Caveats',
-    '- Decision support, not a diagnosis: **biopsy is the reference standard**.',
-    `_vcf-cds engine ${r.assessment.engineVersion}, knowledge base ${r.assessment.knowledgeBaseVersion}._`,
-  ]);
+  const quality = qualityItems(r, patient);
+  return fitted((layout) =>
+    join([
+      ...lead.map((l) => clipLine(l, layout.reasonChars)),
+      `**vcf-cds cannot characterise the fracture at ${where}**: ${rejected ? 'no recorded finding could be used' : 'no imaging findings are recorded'}. ${action}`,
+      `For machines, the extension still carries a probability: the pre-test probability (${formatProbability(r.assessment.pretest.probability)}), which no finding updates.`,
+      ...qualityLines(quality, layout.quality),
+      '**Caveats**: decision support, not a diagnosis: **biopsy is the reference standard**.',
+      footer(r.assessment),
+    ]),
+  );
 }

@@ -3,12 +3,14 @@
  * Optional fields without a value are left out, never null or empty.
  */
 import {
-  KEY_DISCRIMINATOR_SIGNS,
   type Assessment,
+  type HeldByRule,
   type KeyDiscriminator,
+  type Sign,
 } from '../engine/index.js';
 import { SOURCES } from '../knowledge/index.js';
 import {
+  AUGMENTATION_CPT,
   BIOPSY_OF_VERTEBRA,
   EXAMINATIONS,
   examinationCodings,
@@ -16,7 +18,8 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
-import { diffusionDisagreement, renderDetail, renderNoFindingsDetail } from './card-detail.js';
+import { reasonsOf, type Reason } from './card-reasons.js';
+import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
 import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
 import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
 
@@ -48,6 +51,8 @@ export interface VcfCdsAssessmentExtension {
   readonly missingKeyDiscriminators: readonly KeyDiscriminator[];
   readonly knowledgeBaseVersion: string;
   readonly engineVersion: string;
+  /** Present only when a rule held the category back: the rule names (CLINICAL-SPEC section 3). */
+  readonly heldBy?: readonly HeldByRule[];
 }
 
 export interface Card {
@@ -71,6 +76,12 @@ export interface Card {
 export interface OrderCheck {
   readonly augmentationLabel: string;
   readonly biopsyOrdered: boolean;
+  /**
+   * The findings recorded without a level, when the targeted level is another one: they may be of
+   * this vertebra (CLINICAL-SPEC section 4, order hooks), so the card names them and weighs their
+   * category and red flags in its indicator.
+   */
+  readonly unlocalised?: LevelReport;
 }
 
 export interface CardContext {
@@ -78,13 +89,12 @@ export interface CardContext {
   readonly newId: () => string;
   /** The engine's cut-points, so that no rounded figure appears to cross one. */
   readonly thresholds: Thresholds;
+  /** The service's public base URL (no trailing slash): the card's links are absolute. */
+  readonly baseUrl: string;
   readonly order?: OrderCheck;
 }
 
 const PAPER = SOURCES.zhao2026;
-
-/** The signs of the four key discriminators (diffusion: DWI signal or ADC). */
-const KEY_SIGNS: ReadonlySet<string> = new Set(Object.values(KEY_DISCRIMINATOR_SIGNS).flat());
 
 /** What each examination supplies of the key discriminators. */
 const SUPPLIES: Readonly<Record<KeyDiscriminator, string>> = {
@@ -167,7 +177,10 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   const a = r.assessment;
   const out: Suggestion[] = [];
   // A biopsy ordered with the augmentation is not proposed again (accepting it would order two).
-  if (a.category !== 'benign-favoured' && !ctx.order?.biopsyOrdered) {
+  const unlocalised = ctx.order?.unlocalised;
+  const tissue =
+    a.category !== 'benign-favoured' || (unlocalised !== undefined && needsTissue(unlocalised));
+  if (tissue && !ctx.order?.biopsyOrdered) {
     out.push({
       label: `Order percutaneous biopsy of ${where(r.level)}`,
       uuid: ctx.newId(),
@@ -215,52 +228,38 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
   return out;
 }
 
-/** Facts that must reach the summary and keep the card off `info` when they hold. */
-interface Alerts {
-  /** DWI and ADC weighed in opposite directions. */
-  readonly diffusionDisagrees: boolean;
-  /** A key discriminator reported with different values (the latest was kept). */
-  readonly keyConflict: boolean;
-  readonly anyConflict: boolean;
-}
-
-function alertsOf(r: LevelReport): Alerts {
-  const conflicts = r.quality.conflicts;
-  return {
-    diffusionDisagrees: diffusionDisagreement(r.assessment) !== undefined,
-    keyConflict: conflicts.some((c) => KEY_SIGNS.has(c.sign)),
-    anyConflict: conflicts.length > 0,
-  };
-}
-
-function indicatorFor(
-  r: LevelReport,
-  order: OrderCheck | undefined,
-  alerts: Alerts,
-): Card['indicator'] {
-  const a = r.assessment;
-  if (order && a.category !== 'benign-favoured' && !order.biopsyOrdered) return 'critical';
-  const quiet =
-    a.category === 'benign-favoured' &&
-    !hasNoFindings(r) &&
-    !alerts.diffusionDisagrees &&
-    !alerts.keyConflict;
-  return quiet ? 'info' : 'warning';
+/** Not benign-favoured, or carrying a red flag: nothing supports cementing it without tissue. */
+function needsTissue(r: LevelReport): boolean {
+  return (
+    hasNoFindings(r) ||
+    r.assessment.category !== 'benign-favoured' ||
+    r.assessment.redFlags.length > 0
+  );
 }
 
 /**
- * What follows the category in the summary, in a few words: the safeguard when it held the
- * category back, and how few key discriminators are known whenever the constellation rule is not
- * met.
+ * `critical` only on an order hook, when the augmentation targets a level that is not
+ * benign-favoured (or has no findings, or whose unlocalised findings need tissue) and no biopsy of
+ * it is ordered; `info` only for a benign-favoured level with nothing flagged; else `warning`.
  */
-function heldBackShort(a: LevelReport['assessment']): string {
-  if (a.limitedBy.includes('g4-safeguard')) {
-    return a.safeguard.status === 'pending' ? ' (G4 safeguard pending)' : ' (G4 safeguard)';
+function indicatorFor(
+  r: LevelReport,
+  order: OrderCheck | undefined,
+  reasons: readonly Reason[],
+): Card['indicator'] {
+  if (
+    order &&
+    !order.biopsyOrdered &&
+    (needsTissue(r) || (order.unlocalised !== undefined && needsTissue(order.unlocalised)))
+  ) {
+    return 'critical';
   }
-  if (!a.constellation.met) {
-    return ` (${a.constellation.known.length} of 4 key discriminators known)`;
-  }
-  return '';
+  const quiet =
+    r.assessment.category === 'benign-favoured' &&
+    !hasNoFindings(r) &&
+    !reasons.some((x) => x.alert) &&
+    !(order?.unlocalised !== undefined && needsTissue(order.unlocalised));
+  return quiet ? 'info' : 'warning';
 }
 
 /** "Vertebroplasty" -> "vertebroplasty" inside a sentence. */
@@ -277,78 +276,152 @@ function fit(head: string, notes: readonly string[]): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 100))}…`;
 }
 
-function summaryFor(r: LevelReport, ctx: CardContext, alerts: Alerts): string {
+function orderWords(order: OrderCheck | undefined): string | undefined {
+  if (order === undefined) return undefined;
+  return order.biopsyOrdered
+    ? `biopsy ordered with the ${lower(order.augmentationLabel)}`
+    : `${lower(order.augmentationLabel)} ordered without biopsy`;
+}
+
+/** The unlocalised findings in a few words, for an order card of another level. */
+function unlocalisedWords(u: LevelReport): string {
+  const flags = u.assessment.redFlags.length > 0 ? ', red flag' : '';
+  return `findings without a level: ${categoryLabel(u.assessment.category)}${flags}`;
+}
+
+/**
+ * `L1: indeterminate, P 2%; pedicle destroyed` (CLINICAL-SPEC section 4): the level, the category,
+ * the probability shown between 1% and 99%, then the first red flag or held-back reason; the
+ * order's state, further reasons and the next step as room allows.
+ */
+function summaryFor(r: LevelReport, ctx: CardContext, reasons: readonly Reason[]): string {
   const a = r.assessment;
-  const order = ctx.order;
-  const orderPart =
-    order === undefined
-      ? undefined
-      : order.biopsyOrdered
-        ? `biopsy ordered with the ${lower(order.augmentationLabel)}`
-        : `${lower(order.augmentationLabel)} ordered without biopsy`;
+  const order = orderWords(ctx.order);
+  const unlocalised =
+    ctx.order?.unlocalised !== undefined ? unlocalisedWords(ctx.order.unlocalised) : undefined;
+  const at = r.level === 'unspecified' ? 'Unspecified level' : r.level;
   if (hasNoFindings(r)) {
     const n = r.rejectedFindings ?? 0;
-    const at = r.level === 'unspecified' ? 'Vertebral findings' : r.level;
     const head =
       n > 0
         ? `${at}: ${n === 1 ? 'the 1 recorded VCF finding is' : `none of the ${n} recorded VCF findings is`} usable`
         : `${at}: no VCF imaging findings recorded`;
-    return fit(orderPart ? `${head}; ${orderPart}` : `${head}; see detail`, []);
+    return fit(head, [
+      ...(order ? [order] : []),
+      ...(unlocalised ? [unlocalised] : []),
+      ...(order ? [] : ['see detail']),
+    ]);
   }
   const p = formatProbability(a.probabilityMalignant, ctx.thresholds);
-  const subject =
-    r.level === 'unspecified' ? 'Fracture at an unspecified level' : `${r.level} fracture`;
-  const head = `${subject}: ${categoryLabel(a.category)}${heldBackShort(a)}, P(malignant) ${p}`;
+  const head = `${at}: ${categoryLabel(a.category)}, P ${p}`;
+  const [first, ...rest] = reasons.map((x) => x.short);
   const next =
-    orderPart ??
-    (a.category === 'benign-favoured'
+    a.category === 'benign-favoured'
       ? undefined
       : a.constellation.met
         ? 'consider biopsy'
-        : 'complete imaging or biopsy');
-  // Critical words first; the notes give way when space runs out.
+        : 'complete imaging or biopsy';
   const notes = [
-    ...(alerts.diffusionDisagrees ? ['DWI and ADC disagree'] : []),
-    ...(alerts.anyConflict ? ['conflicting findings'] : []),
+    ...(order ? [order] : []),
+    ...(unlocalised ? [unlocalised] : []),
+    ...rest,
     ...(r.quality.preliminary.length > 0 ? ['preliminary findings'] : []),
+    ...(order || next === undefined ? [] : [next]),
   ];
-  return fit(next ? `${head}; ${next}` : head, notes);
+  return fit(first !== undefined ? `${head}; ${first}` : head, notes);
 }
 
-function orderNoteFor(
+function orderLines(
   r: LevelReport,
   order: OrderCheck | undefined,
-  indicator: Card['indicator'],
-): string {
-  if (order === undefined) return '';
+  critical: boolean,
+  t: Thresholds,
+): string[] {
+  if (order === undefined) return [];
   const level = levelLabel(r.level);
-  if (order.biopsyOrdered) {
-    return `A biopsy of ${level} is ordered with the ${lower(order.augmentationLabel)}.\n\n`;
+  const lines: string[] = [];
+  const u = order.unlocalised;
+  if (u !== undefined) {
+    const flags =
+      u.assessment.redFlags.length > 0
+        ? `, red flag: ${reasonsOf(u, EMPTY_PATIENT, t)
+            .filter((x) => x.alert)
+            .map((x) => x.short)
+            .join(', ')}`
+        : '';
+    lines.push(
+      `**Findings recorded without a level** may be of ${level}: ${categoryLabel(u.assessment.category)}, P ${formatProbability(u.assessment.probabilityMalignant, t)}${flags} (their own card on patient-view).`,
+    );
   }
-  if (indicator !== 'critical') return '';
-  return `**${order.augmentationLabel} is ordered for ${level}, which is not benign-favoured, and no biopsy of it is ordered.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The vertebral augmentation codes (CPT 22510-22515) cover a bone biopsy only when one is actually performed, so order it explicitly.\n\n`;
+  if (order.biopsyOrdered) {
+    lines.push(`A biopsy of ${level} is ordered with the ${lower(order.augmentationLabel)}.`);
+  } else if (critical) {
+    lines.push(
+      `**${order.augmentationLabel} is ordered for ${level} without a biopsy, and nothing supports a benign call.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The augmentation codes (${AUGMENTATION_CODE_RANGE}) cover a bone biopsy only when one is actually performed, so order it explicitly.`,
+    );
+  }
+  return lines;
 }
+
+const EMPTY_PATIENT: PatientContext = {
+  cancerHistory: [],
+  ignored: [],
+  notes: [],
+  assessedLevels: 0,
+};
+
+/** The level's signs as the playground's URL fragment (CLINICAL-SPEC section 4: signs only). */
+function playgroundFragment(r: LevelReport): string {
+  const params = new URLSearchParams({ level: r.level });
+  for (const item of [...r.assessment.evidence, ...r.assessment.setAside]) {
+    const f = item.finding as { sign?: Sign; value?: unknown } | undefined;
+    if (item.sign === undefined || f === undefined || f.sign !== item.sign) continue;
+    if (!params.has(item.sign)) params.set(item.sign, String(f.value));
+  }
+  return params.toString();
+}
+
+function linksFor(r: LevelReport, ctx: CardContext): Card['links'] {
+  return [
+    { label: 'How this assessment works', url: `${ctx.baseUrl}/method`, type: 'absolute' },
+    ...(hasNoFindings(r)
+      ? []
+      : [
+          {
+            label: 'Try these signs in the playground',
+            url: `${ctx.baseUrl}/playground#${playgroundFragment(r)}`,
+            type: 'absolute' as const,
+          },
+        ]),
+    { label: `${PAPER.label}: full text (doi:${PAPER.doi})`, url: PAPER.url, type: 'absolute' },
+  ];
+}
+
+/** The CPT range of vertebral augmentation, as the terminology lists it. */
+const AUGMENTATION_CODE_RANGE = (() => {
+  const codes = AUGMENTATION_CPT.map((c) => c.code).sort();
+  return `CPT ${codes[0] ?? ''}-${codes[codes.length - 1] ?? ''}`;
+})();
 
 /** Renders one level's card. */
 export function renderCard(r: LevelReport, patient: PatientContext, ctx: CardContext): Card {
   const a = r.assessment;
-  const alerts = alertsOf(r);
-  const indicator = indicatorFor(r, ctx.order, alerts);
+  const reasons = hasNoFindings(r) ? [] : reasonsOf(r, patient, ctx.thresholds);
+  const indicator = indicatorFor(r, ctx.order, reasons);
   const suggestions = suggestionsFor(r, ctx);
+  const lead = orderLines(r, ctx.order, indicator === 'critical', ctx.thresholds);
   const detail = hasNoFindings(r)
-    ? renderNoFindingsDetail(r, patient)
-    : renderDetail(r, patient, ctx.thresholds);
+    ? renderNoFindingsDetail(r, patient, lead)
+    : renderDetail(r, patient, ctx.thresholds, lead, reasons);
   return {
     uuid: ctx.newId(),
-    summary: summaryFor(r, ctx, alerts),
-    detail: orderNoteFor(r, ctx.order, indicator) + detail,
+    summary: summaryFor(r, ctx, reasons),
+    detail,
     indicator,
     source: { label: `${PAPER.label} (doi:${PAPER.doi})`, url: PAPER.url },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'any' as const } : {}),
     ...(indicator !== 'info' ? { overrideReasons: OVERRIDE_REASONS } : {}),
-    links: [
-      { label: `${PAPER.label}: full text (doi:${PAPER.doi})`, url: PAPER.url, type: 'absolute' },
-    ],
+    links: linksFor(r, ctx),
     extension: {
       'vcf-cds-assessment': {
         level: r.level,
@@ -358,6 +431,7 @@ export function renderCard(r: LevelReport, patient: PatientContext, ctx: CardCon
         missingKeyDiscriminators: a.missingKeyDiscriminators,
         knowledgeBaseVersion: a.knowledgeBaseVersion,
         engineVersion: a.engineVersion,
+        ...(a.limitedBy.length > 0 ? { heldBy: a.limitedBy } : {}),
       },
     },
   };

@@ -1,5 +1,5 @@
 /** Wording shared by the summary, the detail and the RiskAssessment. */
-import type { Assessment, Category, EngineSettings } from '../engine/index.js';
+import type { Assessment, Category, EngineSettings, HeldByRule } from '../engine/index.js';
 import { DISPLAYED_PROBABILITY_BOUNDS } from '../knowledge/index.js';
 
 const CATEGORY_LABEL: Readonly<Record<Category, string>> = {
@@ -36,7 +36,10 @@ const percent = (x: number) => Math.round(x * 100);
  * away from it (0.8988 with the threshold at 0.90 reads "89.8%", not "90%" on an indeterminate
  * card; 0.1002 reads "10.1%").
  */
-export function formatProbability(p: number, thresholds?: Thresholds): string {
+export function formatProbability(
+  p: number,
+  thresholds?: Pick<Thresholds, 'malignant' | 'benign'>,
+): string {
   const { min, max } = DISPLAYED_PROBABILITY_BOUNDS;
   if (p < min) return `<${percent(min)}%`;
   if (p > max) return `>${percent(max)}%`;
@@ -60,12 +63,15 @@ export function formatAdc(value: number, cutoff: number): string {
   return value !== cutoff && Number(two) === cutoff ? value.toFixed(3) : two;
 }
 
-const HELD_BY: Readonly<Record<Assessment['limitedBy'][number], string>> = {
+const HELD_BY: Readonly<Record<HeldByRule, string>> = {
   'constellation-rule': 'constellation rule',
   'g4-safeguard': 'G4 safeguard',
+  'red-flag': 'red-flag rule',
+  'key-sign-agreement': 'key-sign agreement',
+  'reader-discordance': 'reader discordance',
 };
 
-/** "constellation rule" / "G4 safeguard" when a rule held the category back, else undefined. */
+/** "constellation rule and red-flag rule" when rules held the category back, else undefined. */
 export function heldBackText(a: Assessment): string | undefined {
   return a.limitedBy.length > 0 ? a.limitedBy.map((l) => HELD_BY[l]).join(' and ') : undefined;
 }

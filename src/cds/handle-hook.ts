@@ -9,7 +9,7 @@ import { renderCard, type Card } from './card.js';
 import { thresholdsOf } from './format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
 import type { FhirFetcher } from './fhir-server.js';
-import { levelRank } from '../fhir/index.js';
+import { levelRank, UNSPECIFIED_LEVEL } from '../fhir/index.js';
 import type { LevelReport } from './level-report.js';
 import { assessPatient, type PatientAssessment } from './level-reports.js';
 import {
@@ -35,7 +35,15 @@ export interface HookDeps {
   readonly newId: () => string;
   /** Secret key of the audit's patient id hash (AUDIT_ID_KEY or the key kept in DATA_DIR). */
   readonly auditIdKey: Uint8Array;
+  /**
+   * The service's public base URL (PUBLIC_BASE_URL, no trailing slash), for the cards' absolute
+   * links; unset, the HTTP layer passes the request's own origin to each call.
+   */
+  readonly publicBaseUrl?: string;
 }
+
+/** The base of the cards' links when no public URL is known (a direct call, the CLI). */
+const LOCAL_BASE_URL = 'http://localhost:3000';
 
 /** What the audit store records of an assessment (no patient data: the id is a keyed hash). */
 export interface AuditDraft {
@@ -84,23 +92,29 @@ function withUnusable(assessed: PatientAssessment): LevelReport[] {
   );
 }
 
-/** Cards for the order hooks: only for levels an augmentation targets (critical when it applies). */
+/**
+ * Cards for the order hooks (CLINICAL-SPEC section 4): one per level an ordered augmentation
+ * targets, also when the patient has no findings at all. An order naming no level readable here
+ * targets every level with findings (or, with none, the unspecified level). Findings recorded
+ * without a level may belong to the targeted vertebra: the card of another level names them.
+ */
 function orderCards(
   assessed: PatientAssessment,
   review: DraftOrderReview,
   request: HookRequest,
   deps: HookDeps,
+  baseUrl: string,
 ): Card[] {
+  if (review.augmentations.length === 0) return [];
   const reports = withUnusable(assessed);
-  if (review.augmentations.length === 0 || reports.length === 0) return [];
-  const assessedLevels = reports.map((r) => r.level);
+  const assessedLevels = reports.length > 0 ? reports.map((r) => r.level) : [UNSPECIFIED_LEVEL];
   const targets = new Map<string, string[]>();
   for (const order of review.augmentations) {
-    // An order that names no level we can read may target any fractured level.
     for (const level of order.levels.length > 0 ? order.levels : assessedLevels) {
       targets.set(level, [...(targets.get(level) ?? []), order.label]);
     }
   }
+  const unlocalised = assessed.reports.find((r) => r.level === UNSPECIFIED_LEVEL);
   const cards: Card[] = [];
   for (const [level, labels] of targets) {
     const report = reports.find((r) => r.level === level) ?? assessed.unassessedLevel(level);
@@ -110,11 +124,13 @@ function orderCards(
         patientId: request.context.patientId,
         newId: deps.newId,
         thresholds: thresholdsOf(deps.engine),
+        baseUrl,
         order: {
           // One name for several (a vertebroplasty and a kyphoplasty), so the summary stays whole.
           augmentationLabel:
             distinct.length === 1 ? (distinct[0] as string) : 'Vertebral augmentation',
           biopsyOrdered: biopsyOrderedFor(review, level),
+          ...(unlocalised !== undefined && level !== UNSPECIFIED_LEVEL ? { unlocalised } : {}),
         },
       }),
     );
@@ -151,6 +167,7 @@ export async function handleHookRequest(
   if (isCdsError(data)) return failed(data);
 
   const patientId = request.context.patientId;
+  const baseUrl = deps.publicBaseUrl ?? LOCAL_BASE_URL;
   const assessed = assessPatient(patientId, data.items, deps, data.jsonParsed);
   const cards =
     service.hook === 'patient-view'
@@ -159,6 +176,7 @@ export async function handleHookRequest(
             patientId,
             newId: deps.newId,
             thresholds: thresholdsOf(deps.engine),
+            baseUrl,
           }),
         )
       : orderCards(
@@ -166,6 +184,7 @@ export async function handleHookRequest(
           reviewDraftOrders(request, assessed.levelOf, deps.orderCodes),
           request,
           deps,
+          baseUrl,
         );
 
   const first = assessed.reports[0]?.assessment;

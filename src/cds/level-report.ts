@@ -13,6 +13,14 @@ export interface DataQuality {
     readonly kept: { readonly ref: string; readonly value: string };
     readonly superseded: readonly { readonly ref: string; readonly value: string }[];
   }[];
+  /**
+   * The same sign reported with different values at the same time (two readers): none was weighed
+   * (the engine's `conflicts`); each resource and its value, in words.
+   */
+  readonly sameTime: readonly {
+    readonly sign: Sign;
+    readonly reports: readonly { readonly ref: string; readonly value: string }[];
+  }[];
   /** Other notes, already worded (e.g. a panel member not at hand). */
   readonly other: readonly string[];
 }
@@ -26,11 +34,14 @@ export interface LevelReport {
   readonly basis: readonly { readonly ref: string; readonly versionId?: string }[];
   /** Findings recorded for this level that could not be used, when none could (a no-findings card). */
   readonly rejectedFindings?: number;
+  /** The ADC weighed, as sent (value and UCUM unit), when a unit was converted or it is implausible. */
+  readonly adcReceived?: { readonly value: number; readonly unit: string };
 }
 
 /** A level with no usable finding: nothing was assessed, whatever the engine's prior says. */
 export function hasNoFindings(r: LevelReport): boolean {
-  return r.assessment.evidence.length === 0 && r.assessment.setAside.length === 0;
+  const a = r.assessment;
+  return a.evidence.length === 0 && a.setAside.length === 0 && a.conflicts.length === 0;
 }
 
 export interface PatientContext {
@@ -48,4 +59,9 @@ export interface PatientContext {
   readonly notes: readonly string[];
   /** Levels with usable findings: the study enrolled single fractures only (a caveat when > 1). */
   readonly assessedLevels: number;
+  /**
+   * Set when the data source flagged the data as incomplete (an error OperationOutcome beside the
+   * findings): what it said. A card then says so and is never `info`.
+   */
+  readonly incompleteData?: string;
 }

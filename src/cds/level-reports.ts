@@ -17,6 +17,7 @@ import {
   levelRank,
   UNSPECIFIED_LEVEL,
   type Disposition,
+  type LevelExtraction,
   type LevelNote,
 } from '../fhir/index.js';
 import type { DataQuality, LevelReport, PatientContext } from './level-report.js';
@@ -56,7 +57,10 @@ function valueText(sign: Sign, value: Finding['value']): string {
   return valueWords({ sign, value } as Finding);
 }
 
-function qualityOf(notes: readonly LevelNote[]): DataQuality {
+function qualityOf(
+  notes: readonly LevelNote[],
+  sameTime: LevelExtraction['conflicts'] = [],
+): DataQuality {
   const preliminary: DataQuality['preliminary'][number][] = [];
   const conflicts: DataQuality['conflicts'][number][] = [];
   const other: string[] = [];
@@ -73,7 +77,15 @@ function qualityOf(notes: readonly LevelNote[]): DataQuality {
       });
     } else other.push(note.detail);
   }
-  return { preliminary, conflicts, other };
+  return {
+    preliminary,
+    conflicts,
+    sameTime: sameTime.map((c) => ({
+      sign: c.sign,
+      reports: c.reports.map((x) => ({ ref: x.ref, value: valueText(c.sign, x.value) })),
+    })),
+    other,
+  };
 }
 
 /** "Observation/abc" -> "abc"; a ref that is not `Type/id` (no id in the data) is kept whole. */
@@ -103,19 +115,34 @@ export function assessPatient(
   const noFindingsReport = (level: string, note: string, rejected = 0): LevelReport => ({
     level,
     assessment: assessLevel({ findings: [], knownCancerHistory }, deps.engine),
-    quality: { preliminary: [], conflicts: [], other: [note] },
+    quality: { preliminary: [], conflicts: [], sameTime: [], other: [note] },
     basis: [],
     ...(rejected > 0 ? { rejectedFindings: rejected } : {}),
   });
-  const reports: LevelReport[] = extraction.levels.map((l) => ({
-    level: l.level,
-    assessment: assessLevel({ findings: l.findings, knownCancerHistory }, deps.engine),
-    quality: qualityOf(l.notes),
-    basis: l.provenance.map((p) => ({
-      ref: p.ref,
-      ...(p.versionId ? { versionId: p.versionId } : {}),
-    })),
-  }));
+  const reports: LevelReport[] = extraction.levels.map((l) => {
+    const adcReceived = l.provenance.find((p) => p.sign === 'adc')?.received;
+    return {
+      level: l.level,
+      assessment: assessLevel(
+        {
+          findings: l.findings,
+          knownCancerHistory,
+          conflicts: l.conflicts.map((c) => ({
+            sign: c.sign,
+            values: c.reports.map((x) => x.value),
+          })),
+        },
+        deps.engine,
+      ),
+      quality: qualityOf(l.notes, l.conflicts),
+      // The conflicting reports shaped the result too (a red flag, an unknown sign).
+      basis: [...l.provenance, ...l.conflicts.flatMap((c) => c.reports)].map((p) => ({
+        ref: p.ref,
+        ...(p.versionId ? { versionId: p.versionId } : {}),
+      })),
+      ...(adcReceived !== undefined ? { adcReceived } : {}),
+    };
+  });
   // This patient's vertebral findings that could not be used, by level (undefined: none read).
   const rejected = new Map<string | undefined, number>();
   for (const d of extraction.dispositions) {

@@ -20,3 +20,14 @@ export function literal(text: string): string {
     .replaceAll('://', '\\://')
     .replace(/\s*[\r\n]+\s*/g, ' ');
 }
+
+/**
+ * Data text cut to at most `max` characters (at a space when one is near), before escaping: a
+ * card's detail has a fixed budget, and ids, displays and reasons from the data have no bound.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

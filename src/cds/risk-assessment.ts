@@ -4,6 +4,7 @@
  */
 import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
 import { SOURCES } from '../knowledge/index.js';
+import { reasonsOf } from './card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
 import { hashPatientId, type AuditDraft, type HookDeps } from './handle-hook.js';
 import { assessPatient, type PatientAssessment } from './level-reports.js';
@@ -27,6 +28,22 @@ function basisOf(r: LevelReport, cancerHistory: PatientContext['cancerHistory'])
   }
   return [...new Set(refs)];
 }
+
+/**
+ * The level's result in one sentence, as the card's summary words it: the probability never
+ * rounded across a threshold, each red flag and each rule that held the category back.
+ */
+function rationaleOf(r: LevelReport, patient: PatientContext | undefined): string {
+  const a = r.assessment;
+  const reasons = reasonsOf(r, patient ?? NO_PATIENT, {
+    ...a.thresholds,
+    adcCutoff: a.adcRule.cutoff,
+  }).map((x) => x.short);
+  const held = a.limitedBy.length > 0 ? `; held by: ${a.limitedBy.join(', ')}` : '';
+  return `${levelLabel(r.level)}: ${categoryLabel(a.category)}, P(malignant) ${formatProbability(a.probabilityMalignant, a.thresholds)}${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${held}; G4 safeguard ${a.safeguard.status}; missing key discriminators: ${a.missingKeyDiscriminators.join(', ') || 'none'}.`;
+}
+
+const NO_PATIENT: PatientContext = { cancerHistory: [], ignored: [], notes: [], assessedLevels: 0 };
 
 /**
  * One level as a RiskAssessment. `patient` (the assessment's PatientContext) adds the
@@ -84,7 +101,7 @@ export function riskAssessment(
             { system: CATEGORY_SYSTEM, code: a.category, display: categoryLabel(a.category) },
           ],
         },
-        rationale: `${levelLabel(r.level)}: ${categoryLabel(a.category)}, P(malignant) ${formatProbability(a.probabilityMalignant)}; safeguard ${a.safeguard.status}; missing key discriminators: ${a.missingKeyDiscriminators.join(', ') || 'none'}.`,
+        rationale: rationaleOf(r, patient),
       },
     ],
     ...(a.category === 'benign-favoured'

@@ -53,7 +53,7 @@ export function patientTable(
       return [
         levelLabel(r.level),
         categoryLabel(a.category) + preliminary,
-        formatProbability(a.probabilityMalignant),
+        formatProbability(a.probabilityMalignant, a.thresholds),
         SAFEGUARD_TEXT[a.safeguard.status],
         a.missingKeyDiscriminators.join(', ') || 'none',
       ];

@@ -255,13 +255,18 @@ function plotsSection(report: ValidationReport): string {
   );
 }
 
-function caseRows(cases: ValidationReport['cases']): string[][] {
+function caseRows(
+  cases: ValidationReport['cases'],
+  settings: ValidationReport['source']['settings'],
+): string[][] {
+  // The thresholds in force: a displayed P never appears to cross one (0.8988 is not "90%").
+  const thresholds = { malignant: settings.malignantThreshold, benign: settings.benignThreshold };
   return cases.map((c) => [
     h(c.patientId),
     h(c.level),
     c.reference,
     h(c.category),
-    formatProbability(c.probabilityMalignant),
+    formatProbability(c.probabilityMalignant, thresholds),
   ]);
 }
 
@@ -283,13 +288,13 @@ function casesSection(report: ValidationReport): string {
   return (
     '<h2>Discordant definitive calls</h2>' +
     `<p>Malignant by biopsy but benign-favoured (the harmful error): <b>${missed.length}</b>.</p>` +
-    (missed.length > 0 ? table(head, caseRows(missed)) : '') +
+    (missed.length > 0 ? table(head, caseRows(missed, report.source.settings)) : '') +
     `<p>Benign by biopsy but malignant-favoured: <b>${overcalled.length}</b>.</p>` +
-    (overcalled.length > 0 ? table(head, caseRows(overcalled)) : '') +
+    (overcalled.length > 0 ? table(head, caseRows(overcalled, report.source.settings)) : '') +
     (excluded.length > 0
       ? `<h2>Not counted</h2>${table(['Patient', 'Level', 'Biopsy', 'Reason', 'Reference read at'], excluded)}`
       : '') +
-    `<details><summary>All ${report.cases.length} cases</summary>${table(head, caseRows(report.cases))}</details>`
+    `<details><summary>All ${report.cases.length} cases</summary>${table(head, caseRows(report.cases, report.source.settings))}</details>`
   );
 }
 

@@ -5,7 +5,9 @@
 import { CANCER_SNOMED_CODES_DEFAULT } from '../terminology/index.js';
 import type { Config } from './service-config.js';
 
-export function startupWarnings(config: Pick<Config, 'cancerSnomedCodes'>): string[] {
+export function startupWarnings(
+  config: Pick<Config, 'cancerSnomedCodes' | 'augmentationSnomedCodes' | 'biopsySnomedCodes'>,
+): string[] {
   const warnings: string[] = [];
   const codes = config.cancerSnomedCodes;
   if (
@@ -15,6 +17,18 @@ export function startupWarnings(config: Pick<Config, 'cancerSnomedCodes'>): stri
     // No terminology server: SNOMED CT descendants cannot be tested (src/terminology/cancer-codes.ts).
     warnings.push(
       `VCF_CANCER_SNOMED_CODES is the default (${CANCER_SNOMED_CODES_DEFAULT.join(', ')} only): cancer history coded only in SNOMED CT is recognised only for the configured concepts, not their descendants; list the concepts your EHR records (ICD-10 C00-C97 always count)`,
+    );
+  }
+  // No SNOMED CT concept has a verified default (src/terminology/procedures.ts): until a site lists
+  // its own, an order coded only in SNOMED CT passes the order hooks unchecked.
+  if (config.augmentationSnomedCodes.length === 0) {
+    warnings.push(
+      'VCF_AUGMENTATION_SNOMED_CODES is empty: a vertebroplasty or kyphoplasty ordered with a SNOMED CT code only (no CPT) is not checked by the order hooks; list the concepts your EHR uses',
+    );
+  }
+  if (config.biopsySnomedCodes.length === 0) {
+    warnings.push(
+      'VCF_BIOPSY_SNOMED_CODES is empty: a vertebral biopsy ordered with a SNOMED CT code only (no CPT) is not seen by the order hooks, which then ask for a biopsy already ordered; list the concepts your EHR uses',
     );
   }
   return warnings;

@@ -37,6 +37,8 @@ export type SetAsideReason =
   | 'no-published-weight'
   /** A second finding for a sign already given: the caller must resolve duplicates. */
   | 'duplicate-sign'
+  /** A finding for a sign also reported with conflicting values at the same time. */
+  | 'conflicting-sign'
   /** Not a sign or value of the input contract. */
   | 'invalid-finding';
 
@@ -48,6 +50,45 @@ export interface SetAsideItem {
 }
 
 export type SafeguardState = 'favours-benign' | 'favours-malignant' | 'unknown';
+
+/**
+ * The rules that can hold a category back from the one P(malignant) alone gives (CLINICAL-SPEC
+ * section 3). Public names: they appear in the card extension's `heldBy`.
+ */
+export type HeldByRule =
+  'constellation-rule' | 'g4-safeguard' | 'red-flag' | 'key-sign-agreement' | 'reader-discordance';
+
+/** The signs a key discriminator is read from at its malignant value (diffusion: ADC only). */
+export type KeySign = 'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'adc';
+
+/**
+ * A key discriminator at its malignant value (pedicle destroyed, paravertebral soft tissue
+ * involved, nodular enhancement, ADC below the cut-off): such a level is never benign-favoured
+ * (CLINICAL-SPEC section 3, red-flag rule). `conflict`: the sign was reported with different values
+ * at the same time, and one of them is the malignant one.
+ */
+export interface RedFlag {
+  readonly sign: KeySign;
+  readonly kind: 'finding' | 'conflict';
+  /** The value(s) reported: one for a finding, every distinct value for a conflict. */
+  readonly values: readonly Finding['value'][];
+}
+
+/** A reader's impression pointing against the category the signs reach (CLINICAL-SPEC section 3). */
+export interface ReaderDiscordance {
+  readonly sign: 'ct-impression' | 'mri-impression';
+  readonly value: 'benign' | 'malignant';
+}
+
+/**
+ * Two findings of one sign at one level with the same time and different values (two readers):
+ * neither is multiplied in, and the sign counts as unknown (CLINICAL-SPEC section 1).
+ */
+export interface SignConflict {
+  readonly sign: Sign;
+  /** Every distinct value reported, in the order given. */
+  readonly values: readonly Finding['value'][];
+}
 export type SafeguardDiscriminator =
   'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'adc';
 
@@ -97,19 +138,40 @@ export type Caveat =
   | 'single-centre-study'
   | 'independence-assumption'
   | 'dwi-direction-tension'
-  | 'adc-protocol-dependent';
+  | 'adc-protocol-dependent'
+  /** T1 or T2 rows are among the drivers: complements of printed rows; acute oedema is T2 bright. */
+  | 't1-t2-complement-rows';
 
 export interface Assessment {
   readonly category: Category;
   readonly probabilityMalignant: number;
-  /** The category P(malignant) alone would give, before the constellation rule and safeguard. */
+  /** The category P(malignant) alone would give, before the rules of CLINICAL-SPEC section 3. */
   readonly probabilityCategory: Category;
   /**
-   * Which rules held the category back from `probabilityCategory`. `g4-safeguard` is set both when
-   * the safeguard applied and when it is pending (see `safeguard.status` for which).
+   * Every rule that, on its own, holds the category back from `probabilityCategory` (empty when
+   * none does), in the order of HELD_BY_RULES. `g4-safeguard` is set both when the safeguard
+   * applied and when it is pending (see `safeguard.status` for which).
    */
-  readonly limitedBy: readonly ('constellation-rule' | 'g4-safeguard')[];
+  readonly limitedBy: readonly HeldByRule[];
+  /** Key discriminators at their malignant value, incl. same-time conflicts with one (red flags). */
+  readonly redFlags: readonly RedFlag[];
+  /** Reader impressions pointing against the category the signs reach; set when they held it. */
+  readonly readerDiscordance: readonly ReaderDiscordance[];
+  /** Signs reported with different values at the same time: not weighed, unknown. */
+  readonly conflicts: readonly SignConflict[];
+  /**
+   * The two or three evidence items that move the odds most (largest |ln LR|, LR 1 left out), in
+   * that order: the card's "Driven by" line.
+   */
+  readonly drivers: readonly EvidenceItem[];
+  /**
+   * DWI and ADC weighed in opposite directions: high DWI with ADC below the cut-off (restricted
+   * diffusion, which the wider literature ties to malignancy) or low DWI with ADC at or above it.
+   */
+  readonly diffusionDisagreement?: 'high-dwi-low-adc' | 'low-dwi-high-adc';
   readonly pretest: { readonly probability: number; readonly basis: PretestBasis };
+  /** The category thresholds in force (settings), so no display rounds a probability across one. */
+  readonly thresholds: { readonly malignant: number; readonly benign: number };
   readonly evidence: readonly EvidenceItem[];
   readonly setAside: readonly SetAsideItem[];
   readonly safeguard: SafeguardVerdict;
@@ -125,6 +187,8 @@ export interface Assessment {
   readonly adc?: {
     readonly value: number;
     readonly band: AdcBand;
+    /** Below the plausibility floor (ADC_IMPLAUSIBLY_LOW): a likely unit slip; used as received. */
+    readonly implausiblyLow: boolean;
     readonly cutoff: number;
     readonly sourceId: string;
     /** ADC of the fracture / ADC of an adjacent normal vertebra: information only. */
@@ -147,4 +211,6 @@ export interface Assessment {
 export interface LevelInput {
   readonly findings: readonly Finding[];
   readonly knownCancerHistory?: boolean;
+  /** Same-time conflicts (CLINICAL-SPEC section 1): a conflicted sign's findings are not weighed. */
+  readonly conflicts?: readonly SignConflict[];
 }

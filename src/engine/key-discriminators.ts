@@ -5,6 +5,7 @@
 import { G4_SAFEGUARD_MIN_BENIGN, MIN_KEY_DISCRIMINATORS_KNOWN } from '../knowledge/index.js';
 import type {
   KeyDiscriminator,
+  KeySign,
   SafeguardDiscriminator,
   SafeguardState,
   SafeguardVerdict,
@@ -19,29 +20,32 @@ export const KEY_DISCRIMINATORS: readonly KeyDiscriminator[] = [
   'diffusion',
 ];
 
-/** The signs that make each key discriminator known (CLINICAL-SPEC section 3: diffusion is ADC or DWI). */
-export const KEY_DISCRIMINATOR_SIGNS: Readonly<Record<KeyDiscriminator, readonly Sign[]>> = {
-  pedicle: ['pedicle'],
-  'paravertebral-soft-tissue': ['paravertebral-soft-tissue'],
-  'enhancement-pattern': ['enhancement-pattern'],
-  diffusion: ['adc', 'dwi-signal'],
+/**
+ * The sign that makes each key discriminator known (CLINICAL-SPEC section 3). Diffusion is known
+ * only through a measured ADC: the visual DWI signal's direction is contested (the paper reads
+ * high DWI as benign, much of the literature as malignant), so it weighs by the paper's counts but
+ * never completes the picture that allows a definite call.
+ */
+export const KEY_DISCRIMINATOR_SIGNS: Readonly<Record<KeyDiscriminator, KeySign>> = {
+  pedicle: 'pedicle',
+  'paravertebral-soft-tissue': 'paravertebral-soft-tissue',
+  'enhancement-pattern': 'enhancement-pattern',
+  diffusion: 'adc',
 };
 
 /**
- * Which key discriminators are known. Diffusion is known from ADC, or from DWI signal when DWI
- * carries weight: a DWI reading the site has chosen to ignore does not make the picture complete.
+ * Which key discriminators are known: their sign present and not reported with conflicting values
+ * at the same time (a conflict counts as unknown, CLINICAL-SPEC section 1).
  */
 export function constellation(
   bySign: ReadonlyMap<Sign, Finding>,
-  useDwi: boolean,
+  conflicted: ReadonlySet<Sign>,
 ): { known: KeyDiscriminator[]; missing: KeyDiscriminator[]; required: number; met: boolean } {
   const known: KeyDiscriminator[] = [];
   const missing: KeyDiscriminator[] = [];
   for (const d of KEY_DISCRIMINATORS) {
-    const isKnown = KEY_DISCRIMINATOR_SIGNS[d].some(
-      (sign) => bySign.has(sign) && (sign !== 'dwi-signal' || useDwi),
-    );
-    (isKnown ? known : missing).push(d);
+    const sign = KEY_DISCRIMINATOR_SIGNS[d];
+    (bySign.has(sign) && !conflicted.has(sign) ? known : missing).push(d);
   }
   const required = MIN_KEY_DISCRIMINATORS_KNOWN.value;
   return { known, missing, required, met: known.length >= required };
@@ -50,8 +54,12 @@ export function constellation(
 function stateOf(
   d: SafeguardDiscriminator,
   bySign: ReadonlyMap<Sign, Finding>,
-  adc?: AdcBand,
+  adc: AdcBand | undefined,
+  flagged: ReadonlySet<KeySign>,
 ): SafeguardState {
+  // A red flag, a conflict included, is a discriminator favouring malignancy: the safeguard
+  // protects a benign-looking G4 lesion, never one with a possible destroyed pedicle.
+  if (flagged.has(d)) return 'favours-malignant';
   if (d === 'adc') {
     if (adc === undefined) return 'unknown';
     return adc === 'at-or-above-cutoff' ? 'favours-benign' : 'favours-malignant';
@@ -78,14 +86,18 @@ const SAFEGUARD_DISCRIMINATORS: readonly SafeguardDiscriminator[] = [
  * called malignant-favoured. While it could still apply (none favours malignancy, some unknown),
  * it is pending: the level is not called malignant-favoured either, until the unknown ones are in.
  */
-export function g4Safeguard(bySign: ReadonlyMap<Sign, Finding>, adc?: AdcBand): SafeguardVerdict {
+export function g4Safeguard(
+  bySign: ReadonlyMap<Sign, Finding>,
+  adc: AdcBand | undefined,
+  flagged: ReadonlySet<KeySign>,
+): SafeguardVerdict {
   if (bySign.get('lesion-extent')?.value !== 'G4') return { status: 'not-applicable' };
   const discriminators: { discriminator: SafeguardDiscriminator; state: SafeguardState }[] = [];
   const toObtain: SafeguardDiscriminator[] = [];
   let favoursBenign = 0;
   let favoursMalignant = 0;
   for (const discriminator of SAFEGUARD_DISCRIMINATORS) {
-    const state = stateOf(discriminator, bySign, adc);
+    const state = stateOf(discriminator, bySign, adc, flagged);
     discriminators.push({ discriminator, state });
     if (state === 'favours-benign') favoursBenign++;
     else if (state === 'favours-malignant') favoursMalignant++;

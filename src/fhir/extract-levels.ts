@@ -331,6 +331,7 @@ function readObservationResource(state: State, met: MetResource): void {
   };
   if (met.versionId !== undefined) candidate.versionId = met.versionId;
   if (reading.issued !== undefined) candidate.issued = reading.issued;
+  if (reading.received !== undefined) candidate.received = reading.received;
   if (membersDetail !== undefined || reading.note !== undefined) {
     candidate.note = [reading.note, membersDetail].filter((x) => x !== undefined).join('; ');
   }
@@ -399,33 +400,17 @@ function readCondition(state: State, met: MetResource): void {
       { reason: 'status' },
     );
   }
+  // Whatever the clinicalStatus (active, recurrence, relapse, remission, resolved, or none) and
+  // abated or not: a cancer in remission is a history of malignancy, which is what the cancer
+  // history pre-test probability is about (Luo 2016: "patients with known malignancy"). Only a
+  // refuted or entered-in-error diagnosis (above) is no history (CLINICAL-SPEC section 1).
   const clinical = statusCode(r['clinicalStatus'], CONDITION_CLINICAL_SYSTEM);
-  if (clinical === undefined || !ACTIVE_CLINICAL_STATUSES.includes(clinical)) {
-    const what =
-      unreadableStatus(
-        r['clinicalStatus'],
-        CONDITION_CLINICAL_SYSTEM,
-        'clinicalStatus',
-        'condition-clinical',
-      ) ?? (clinical === undefined ? 'no clinicalStatus' : `clinicalStatus ${clinical}`);
-    return dispose(
-      state,
-      met,
-      'ignored',
-      `${label}: ${what} (only active, recurrence or relapse mark a known cancer history)`,
-      { reason: 'status' },
-    );
-  }
-  const abatement = choiceKeys(r, 'abatement');
-  if (abatement.length > 0) {
-    return dispose(
-      state,
-      met,
-      'ignored',
-      `${label}: abated (${abatement.join(', ')} given) although clinicalStatus is ${clinical}, which FHIR R4 con-4 forbids; not a known current cancer`,
-      { reason: 'status' },
-    );
-  }
+  const course =
+    clinical !== undefined && !ACTIVE_CLINICAL_STATUSES.includes(clinical)
+      ? ` (clinicalStatus ${clinical})`
+      : choiceKeys(r, 'abatement').length > 0
+        ? ' (abated)'
+        : '';
   const unconfirmed = verification !== undefined && verification !== 'confirmed';
   if (unconfirmed) {
     state.notes.push(
@@ -437,7 +422,7 @@ function readCondition(state: State, met: MetResource): void {
     state,
     met,
     'context',
-    `known cancer history: ${label}${unconfirmed ? ` (verificationStatus ${verification})` : ''}`,
+    `known cancer history: ${label}${course}${unconfirmed ? ` (verificationStatus ${verification})` : ''}`,
   );
 }
 
@@ -517,16 +502,17 @@ function readResource(state: State, met: MetResource): void {
 
 /** Resolves each level and sign's candidates into findings, notes and dispositions. */
 function resolveLevels(state: State): LevelExtraction[] {
+  type Provenance = LevelExtraction['provenance'][number];
+  type Conflict = LevelExtraction['conflicts'][number];
   const byLevel = new Map<
     string,
-    { findings: Finding[]; notes: LevelNote[]; provenance: LevelExtraction['provenance'][number][] }
+    { findings: Finding[]; notes: LevelNote[]; provenance: Provenance[]; conflicts: Conflict[] }
   >();
   const levelOf = (level: string) => {
-    const entry = byLevel.get(level) ?? { findings: [], notes: [], provenance: [] };
+    const entry = byLevel.get(level) ?? { findings: [], notes: [], provenance: [], conflicts: [] };
     byLevel.set(level, entry);
     return entry;
   };
-  const conflictNotes: { level: string; detail: string }[] = [];
   for (const { level, sign, list } of state.candidates) {
     const selection = selectLatest(list);
     for (const { candidate, why } of selection.superseded) {
@@ -544,12 +530,16 @@ function resolveLevels(state: State): LevelExtraction[] {
       );
     }
     if (selection.kind === 'unresolved') {
-      const named = selection.tied
-        .map((c) => `${c.ref} (${describeFinding(level, c.finding)})`)
-        .join(', ');
-      conflictNotes.push({
-        level,
-        detail: `${level}: ${named} disagree and neither effective[x] nor issued tells which is later; none was used.`,
+      // Two readers at the same time: neither value is weighed, but the conflict is itself a fact
+      // the engine reasons on (unknown sign; a red flag when one value is a key sign's malignant
+      // one), so the level is assessed with it and the resources count as used.
+      levelOf(level).conflicts.push({
+        sign,
+        reports: selection.tied.map((c) => ({
+          ref: c.ref,
+          ...(c.versionId !== undefined ? { versionId: c.versionId } : {}),
+          value: c.finding.value,
+        })),
       });
       for (const c of selection.tied) {
         state.dispositions.push(
@@ -557,9 +547,9 @@ function resolveLevels(state: State): LevelExtraction[] {
             c.ref,
             'Observation',
             c.versionId,
-            'ignored',
-            'unresolved-conflict',
-            `${describeFinding(level, c.finding)}: disagrees with a finding of the same time; none was used`,
+            'used',
+            undefined,
+            `${describeFinding(level, c.finding)}: disagrees with a finding of the same time; neither is weighed (the sign counts as unknown)`,
             level,
             sign,
           ),
@@ -570,11 +560,12 @@ function resolveLevels(state: State): LevelExtraction[] {
     const { kept } = selection;
     const entry = levelOf(level);
     entry.findings.push(kept.finding);
-    entry.provenance.push(
-      kept.versionId !== undefined
-        ? { sign, ref: kept.ref, versionId: kept.versionId }
-        : { sign, ref: kept.ref },
-    );
+    entry.provenance.push({
+      sign,
+      ref: kept.ref,
+      ...(kept.versionId !== undefined ? { versionId: kept.versionId } : {}),
+      ...(kept.received !== undefined ? { received: kept.received } : {}),
+    });
     const differing =
       selection.superseded.length === 0
         ? []
@@ -605,12 +596,6 @@ function resolveLevels(state: State): LevelExtraction[] {
       ),
     );
   }
-  // A note about a level left without findings has no card of its own: it joins the general notes.
-  for (const { level, detail } of conflictNotes) {
-    const entry = byLevel.get(level);
-    if (entry) entry.notes.push({ kind: 'note', detail });
-    else state.notes.push(detail);
-  }
   const noteKey = (n: LevelNote) =>
     n.kind === 'note'
       ? `2|${n.detail}`
@@ -622,7 +607,7 @@ function resolveLevels(state: State): LevelExtraction[] {
       const atRank: number[] = [];
       e.findings.forEach((f, i) => (atRank[signRank(f.sign)] = i));
       const findings: Finding[] = [];
-      const provenance: LevelExtraction['provenance'][number][] = [];
+      const provenance: Provenance[] = [];
       for (const i of atRank) {
         if (i === undefined) continue;
         const finding = e.findings[i];
@@ -635,6 +620,7 @@ function resolveLevels(state: State): LevelExtraction[] {
         findings,
         notes: [...e.notes].sort((x, y) => compare(noteKey(x), noteKey(y))),
         provenance,
+        conflicts: e.conflicts.sort((x, y) => signRank(x.sign) - signRank(y.sign)),
       };
     });
 }

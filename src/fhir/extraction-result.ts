@@ -65,11 +65,26 @@ export interface LevelExtraction {
   /** At most one finding per sign (the latest wins), ready for the engine. */
   readonly findings: readonly Finding[];
   readonly notes: readonly LevelNote[];
-  /** The resource behind each finding used. */
+  /** The resource behind each finding used; an ADC's value and unit as sent. */
   readonly provenance: readonly {
     readonly sign: Sign;
     readonly ref: string;
     readonly versionId?: string;
+    readonly received?: { readonly value: number; readonly unit: string };
+  }[];
+  /**
+   * Signs reported with different values that neither effective[x] nor issued orders (two
+   * readers): not findings, but the engine must know them (CLINICAL-SPEC section 1: not weighed,
+   * unknown for the constellation, a red flag when one value is a key sign's malignant value).
+   */
+  readonly conflicts: readonly {
+    readonly sign: Sign;
+    /** Each resource and the value it reports, ordered by ref. */
+    readonly reports: readonly {
+      readonly ref: string;
+      readonly versionId?: string;
+      readonly value: Finding['value'];
+    }[];
   }[];
 }
 

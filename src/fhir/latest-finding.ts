@@ -7,6 +7,7 @@
  */
 import type { Finding } from '../engine/index.js';
 import { isAfter, type TimeInterval } from './effective-time.js';
+import type { ReceivedQuantity } from './observation-to-finding.js';
 
 export interface Candidate {
   readonly ref: string;
@@ -16,6 +17,8 @@ export interface Candidate {
   readonly effective: TimeInterval;
   readonly issued?: TimeInterval;
   readonly note?: string;
+  /** An ADC's value and unit as sent (observation-to-finding). */
+  readonly received?: ReceivedQuantity;
 }
 
 export type Selection =

@@ -42,6 +42,8 @@ export type ObservationReading =
       readonly issued?: TimeInterval;
       /** How the value was read, when there is something to say (a unit converted). */
       readonly note?: string;
+      /** An ADC's value and UCUM unit as sent, before conversion (a unit slip shows beside it). */
+      readonly received?: ReceivedQuantity;
     }
   /** No vcf-finding code but members: a panel, followed but not a finding itself. */
   | { readonly kind: 'panel' }
@@ -52,6 +54,12 @@ export type ObservationReading =
       readonly level?: string;
       readonly sign?: Sign;
     };
+
+/** A valueQuantity as sent: its number and UCUM code. */
+export interface ReceivedQuantity {
+  readonly value: number;
+  readonly unit: string;
+}
 
 type FindingReading = Extract<ObservationReading, { kind: 'finding' }>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -130,12 +138,15 @@ function readValue(
   sign: Sign,
   r: Json,
   options: ReadingOptions,
-): { finding: Finding; note?: string } | { reason: IgnoreReason; detail: string } {
+):
+  | { finding: Finding; note?: string; received?: ReceivedQuantity }
+  | { reason: IgnoreReason; detail: string } {
   const valueKey = valueKeyOf(r);
   const rule = PROFILE.valueRules.get(sign);
   const value = valueKey === undefined ? undefined : r[valueKey];
   let candidate: unknown;
   let note: string | undefined;
+  let received: ReceivedQuantity | undefined;
   if (valueKey === 'valueCodeableConcept' && rule?.coded) {
     // Every code of the value system counts: two that differ (preserved and destroyed) leave the
     // finding unknown, whichever the sender meant. Codings of other systems cannot be read.
@@ -170,6 +181,9 @@ function readValue(
       note = `${Number((reading.value * 100).toPrecision(12))}% height loss read as ${grade}`;
     } else {
       candidate = { sign, value: reading.value };
+      // Read ok: the number and a UCUM code are there (readQuantity checked both).
+      const q = value as { value: number; code: string };
+      received = { value: q.value, unit: q.code };
     }
     if (reading.note !== undefined) note = note ? `${note}; ${reading.note}` : reading.note;
   }
@@ -177,7 +191,11 @@ function readValue(
   if (finding === undefined) {
     return { reason: 'wrong-value', detail: `the value is not one the engine reads for ${sign}` };
   }
-  return note !== undefined ? { finding, note } : { finding };
+  return {
+    finding,
+    ...(note !== undefined ? { note } : {}),
+    ...(received !== undefined ? { received } : {}),
+  };
 }
 
 const NO_OPTIONS: ReadingOptions = { adc: {} };
@@ -302,6 +320,7 @@ export function readObservation(
   };
   if (issued !== undefined) reading.issued = issued;
   if (read.note !== undefined) reading.note = read.note;
+  if (read.received !== undefined) reading.received = read.received;
   return reading;
 }
 

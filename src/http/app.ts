@@ -18,6 +18,7 @@ import { StoreError, type Store } from '../store/types.js';
 import type { ClientIdentity } from './client-auth.js';
 import { corsMiddleware } from './cors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
+import { methodRouter } from './method-page.js';
 import { playgroundRouter } from './playground.js';
 import { securityHeaders } from './security-headers.js';
 import type { Metrics } from './metrics.js';
@@ -59,6 +60,21 @@ const limitDepth: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/** A Host header as a URL authority: a name or address and a port, nothing else. */
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * The hook's dependencies with the base URL of the cards' links: PUBLIC_BASE_URL when set, else
+ * the origin this request reached (local use, the sandbox), as express reads it behind the
+ * trusted proxies. A Host that is not a plain authority falls back to the handler's default.
+ */
+function hookDepsFor(hook: HookDeps, req: Request): HookDeps {
+  if (hook.publicBaseUrl !== undefined) return hook;
+  const host = req.get('host');
+  if (host === undefined || !HOST.test(host)) return hook;
+  return { ...hook, publicBaseUrl: `${req.protocol}://${host}` };
+}
 
 /** JSON bodies only: anything else is 415 before parsing. */
 const requireJson: RequestHandler = (req, res, next) => {
@@ -168,7 +184,7 @@ export function createApp(deps: AppDeps): express.Express {
     async (req, res) => {
       const id = String(req.params['id']);
       // The body is JSON.parse output and limitDepth has checked its nesting.
-      const result = await handleHookRequest(id, req.body, deps.hook, true);
+      const result = await handleHookRequest(id, req.body, hookDepsFor(deps.hook, req), true);
       if (result.status !== 200 || !('audit' in result)) {
         res.status(result.status).json(result.body);
         return;
@@ -243,6 +259,7 @@ export function createApp(deps: AppDeps): express.Express {
     },
   );
 
+  app.use(methodRouter());
   if (deps.playground) app.use(playgroundRouter());
 
   app.use((_req: Request, res: Response) => {

@@ -37,3 +37,16 @@ export const FREE_WATER_DIFFUSIVITY_37C = {
   source: 'holz2000',
   where: 'WATER_SELF_DIFFUSION_FIT evaluated at 310.15 K, three significant digits',
 } as const;
+
+/**
+ * An ADC below this, in 10^-3 mm2/s after unit conversion, is far below any vertebral marrow value
+ * reported (a likely unit slip: 0.75 x10^-3 mm2/s sent as 0.75 `um2/s` reads 0.00075). It is used
+ * as received, but the card names it as implausibly low and it is never `info`. A plausibility
+ * floor of the project's clinical rules, not a diagnostic cut-off, and unlike VCF_ADC_MINIMUM it
+ * rejects nothing.
+ */
+export const ADC_IMPLAUSIBLY_LOW = {
+  value: 0.1,
+  source: 'clinicalSpec',
+  where: 'section 1, implausibly low ADC',
+} as const;

@@ -62,3 +62,16 @@ export const DISPLAYED_PROBABILITY_BOUNDS = {
   source: 'clinicalSpec',
   where: 'section 4, summary',
 } as const;
+
+/**
+ * What a card may hold (CLINICAL-SPEC section 4, cards v2): a detail read in about ten seconds.
+ * `drivers`: signs on the "Driven by" line ("the two or three signs that move the odds most");
+ * `qualityItemsNamed`: data-quality items named before "and N more".
+ */
+export const CARD_LIMITS = {
+  detailMaxChars: 2500,
+  drivers: 3,
+  qualityItemsNamed: 5,
+  source: 'clinicalSpec',
+  where: 'section 4, what the clinician sees',
+} as const;

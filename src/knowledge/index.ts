@@ -6,6 +6,7 @@ import { DEFAULT_ADC_RULE, COMPRESSION_DEGREE_BOUNDS, PUBLISHED_ADC_ALTERNATIVES
 import { canonicalJson, contentHash } from './content-hash.js';
 import {
   BENIGN_THRESHOLD,
+  CARD_LIMITS,
   CANCER_HISTORY_PRETEST_PROBABILITY,
   DEFAULT_PRETEST_PROBABILITY,
   DISPLAYED_PROBABILITY_BOUNDS,
@@ -21,7 +22,11 @@ import {
 } from './sign-counts.js';
 import { BOOLEAN_SIGNS, CODED_SIGN_VALUES, QUANTITY_SIGNS } from './signs.js';
 import { SOURCES } from './sources.js';
-import { FREE_WATER_DIFFUSIVITY_37C, WATER_SELF_DIFFUSION_FIT } from './adc-plausibility.js';
+import {
+  ADC_IMPLAUSIBLY_LOW,
+  FREE_WATER_DIFFUSIVITY_37C,
+  WATER_SELF_DIFFUSION_FIT,
+} from './adc-plausibility.js';
 import { LR_STRENGTH_BANDS } from './lr-strength.js';
 
 export * from './adc.js';
@@ -35,7 +40,7 @@ export { knowledgeErrors, pearsonChiSquare } from './integrity.js';
 export { canonicalJson, contentHash } from './content-hash.js';
 
 /** Semantic version of the knowledge base's structure and meaning; bump it by hand on a change. */
-export const KNOWLEDGE_BASE_SEMVER = '1.0.0';
+export const KNOWLEDGE_BASE_SEMVER = '1.1.0';
 
 /**
  * Everything the version covers: every number, table, rule and source of the knowledge base. A
@@ -59,8 +64,10 @@ export const KNOWLEDGE_CONTENT = {
   MIN_KEY_DISCRIMINATORS_KNOWN,
   G4_SAFEGUARD_MIN_BENIGN,
   DISPLAYED_PROBABILITY_BOUNDS,
+  CARD_LIMITS,
   WATER_SELF_DIFFUSION_FIT,
   FREE_WATER_DIFFUSIVITY_37C,
+  ADC_IMPLAUSIBLY_LOW,
   LR_STRENGTH_BANDS,
   SOURCES,
 } as const;

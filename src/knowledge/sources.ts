@@ -114,7 +114,7 @@ export const SOURCES = {
     id: 'clinicalSpec',
     label: 'vcf-cds clinical specification',
     citation:
-      'vcf-cds CLINICAL-SPEC.md, the project decision rules built on the primary paper (sections 3 and 4).',
+      'vcf-cds clinical logic (docs/clinical-logic.md), the project decision rules built on the primary paper (sections 1, 3 and 4).',
     external: false,
     note: 'A project decision, not a published figure; each such value is a setting.',
   },

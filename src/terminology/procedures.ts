@@ -4,7 +4,7 @@
  * CPT is (c) American Medical Association; LOINC is (c) Regenstrief Institute (used under the
  * LOINC licence); descriptors are quoted or abbreviated.
  */
-import { CPT, LOINC, SNOMED } from './systems.js';
+import { CPT, CPT_OID, LOINC, SNOMED } from './systems.js';
 
 export interface ProcedureCode {
   readonly system: string;
@@ -25,8 +25,17 @@ export function codeKey(system: string, code: string): string {
 /** system|code -> label. */
 export type CodeIndex = ReadonlyMap<string, string>;
 
+/**
+ * The index of a code list. A CPT code is also looked up under CPT's OID (CLINICAL-SPEC section 4):
+ * an order coded `urn:oid:2.16.840.1.113883.6.12|22510` is the same vertebroplasty.
+ */
 export function indexCodes(codes: readonly LabelledCode[]): CodeIndex {
-  return new Map(codes.map((c) => [codeKey(c.system, c.code), c.label]));
+  return new Map(
+    codes.flatMap((c) => {
+      const entry = [codeKey(c.system, c.code), c.label] as const;
+      return c.system === CPT ? [entry, [codeKey(CPT_OID, c.code), c.label] as const] : [entry];
+    }),
+  );
 }
 
 const VP =
