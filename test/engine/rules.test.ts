@@ -95,8 +95,8 @@ describe('inclusive thresholds on the log-odds scale', () => {
     // 1 / (1 + exp(-logit(0.9))) rounds to 0.8999999999999999: the log-odds comparison is not fooled.
     expect(a.probabilityMalignant).toBeCloseTo(0.9, 12);
     expect(a.probabilityCategory).toBe('malignant-favoured');
-    expect(a.category).toBe('indeterminate'); // no key discriminator known
-    expect(a.limitedBy).toEqual(['constellation-rule']);
+    expect(a.category).toBe('indeterminate'); // no key discriminator known, none malignant
+    expect(a.limitedBy).toEqual(['constellation-rule', 'key-sign-agreement']);
   });
 
   it('a pre-test of exactly 0.10 with no findings reaches benign-favoured by probability', () => {
@@ -149,13 +149,19 @@ describe('constellation rule', () => {
     expect(a.constellation).toMatchObject({ met: true, required: 3, missing: ['diffusion'] });
   });
 
-  it('diffusion is known from DWI when DWI carries weight, not when the setting drops it', () => {
+  it('DWI signal never makes diffusion known (its direction is contested): only a measured ADC does', () => {
     const withDwi = [...strongMalignantNoKeys, { sign: 'dwi-signal', value: 'low' } as Finding];
-    expect(assessLevel({ findings: withDwi }).category).toBe('malignant-favoured');
-    const noDwi: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, useDwi: false };
-    const a = assessLevel({ findings: withDwi }, noDwi);
-    expect(a.category).toBe('indeterminate');
-    expect(a.missingKeyDiscriminators).toContain('diffusion');
+    for (const useDwi of [true, false]) {
+      const a = assessLevel({ findings: withDwi }, { ...DEFAULT_ENGINE_SETTINGS, useDwi });
+      expect(a.category).toBe('indeterminate');
+      expect(a.limitedBy).toEqual(['constellation-rule']);
+      expect(a.missingKeyDiscriminators).toContain('diffusion');
+    }
+    // DWI still weighs by the paper's counts (62/74 vs 6/76) while the site keeps it.
+    const dwi = assessLevel({ findings: withDwi }).evidence.find((e) => e.sign === 'dwi-signal');
+    expect(dwi?.lr).toBeCloseTo(62 / 74 / (6 / 76), 12);
+    const withAdc = [...withDwi, { sign: 'adc', value: 0.6 } as Finding];
+    expect(assessLevel({ findings: withAdc }).category).toBe('malignant-favoured');
   });
 
   it('ADC alone makes diffusion known: it can be the third key discriminator, DWI setting on or off', () => {
@@ -285,11 +291,12 @@ describe('G4 safeguard', () => {
     // enhancement and ADC unknown. P(malignant) alone is above 0.998.
     const findings = g4PendingEnhancementAdcUnknown;
     const a = assessLevel({ findings });
-    expect(a.constellation.met).toBe(true);
+    // Two key signs known (DWI does not count), none malignant: three rules hold it, each alone.
+    expect(a.constellation.met).toBe(false);
     expect(a.probabilityMalignant).toBeGreaterThan(0.998);
     expect(a.probabilityCategory).toBe('malignant-favoured');
     expect(a.category).toBe('indeterminate');
-    expect(a.limitedBy).toEqual(['g4-safeguard']);
+    expect(a.limitedBy).toEqual(['constellation-rule', 'g4-safeguard', 'key-sign-agreement']);
     expect(a.safeguard).toMatchObject({
       status: 'pending',
       toObtain: ['enhancement-pattern', 'adc'],
@@ -340,9 +347,11 @@ describe('G4 safeguard', () => {
         ...benignSide,
       ],
     });
+    // Pending means fewer than three known benign discriminators and none malignant, so fewer than
+    // three key signs known: the constellation rule holds it, never the safeguard.
     expect(pending.safeguard.status).toBe('pending');
-    expect(pending.category).toBe('benign-favoured');
-    expect(pending.limitedBy).toEqual([]);
+    expect(pending.probabilityCategory).toBe('benign-favoured');
+    expect(pending.limitedBy).toEqual(['constellation-rule']);
   });
 
   it('ADC below the cut-off favours malignancy; DWI does not stand in for ADC', () => {
