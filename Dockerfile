@@ -28,6 +28,7 @@ COPY --from=build /app/generated ./generated
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/src/http/playground ./src/http/playground
 COPY profiles ./profiles
+COPY docs ./docs
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000
