@@ -321,6 +321,7 @@ export function renderReportHtml(report: ValidationReport): string {
     '<li>Decision support, not a diagnosis: biopsy is the reference standard.</li>' +
     `<li>The model rests on one single-centre study (${h(paper.label)}, ${COHORT.benign + COHORT.malignant} biopsy-proven patients) and multiplies likelihood ratios as if the signs were independent, which overstates certainty.</li>` +
     '<li>The intervals describe sampling error in this cohort only; they say nothing about a different case mix or protocol.</li>' +
+    '<li>How the assessment works, with every rule, number and source: <code>docs/clinical-logic.md</code> in the vcf-cds package, also served by the service at <code>/method</code>.</li>' +
     '</ul></body></html>\n'
   );
 }

@@ -20,6 +20,8 @@ Commands:
   vcf-cds help [COMMAND]
 
 Engine settings come from the same VCF_* environment variables as the service (README, "Settings").
+How the assessment works, every rule, number and source: docs/clinical-logic.md (in the package;
+the service serves it at /method).
 `;
 
 const COMMANDS = {

@@ -73,7 +73,7 @@ export function isSimulatedCohort(report: ValidationReport): boolean {
 export const INDETERMINATE_RULE =
   'Main table: every case counted; an indeterminate result counts as a call for MALIGNANT, ' +
   'because every category except benign-favoured makes the card suggest a biopsy ' +
-  '(CLINICAL-SPEC section 4), so the table measures what the clinician is told to do and no ' +
+  '(docs/clinical-logic.md section 4), so the table measures what the clinician is told to do and no ' +
   'hard case is dropped. Second table: definitive calls only (indeterminate left out), read ' +
   'together with the share of indeterminate results.';
 

@@ -33,6 +33,8 @@ describe('the npm package', () => {
     for (const needed of [
       'package.json',
       'README.md',
+      // The CLI's help and reports point at it; the service serves it at /method.
+      'docs/clinical-logic.md',
       'generated/fhir-validators.js',
       'profiles/CodeSystem-vcf-finding.json',
       'profiles/examples/benign.bundle.json',
