@@ -16,7 +16,6 @@ COPY scripts ./scripts
 # The benchmark scripts (compiled with the service) reuse the engine tests' clinical archetypes.
 COPY test/engine/fixtures.ts ./test/engine/fixtures.ts
 COPY profiles ./profiles
-COPY docs ./docs
 # `npm run build` first generates the precompiled FHIR validators into generated/.
 RUN npm run build && npm prune --omit=dev
 
