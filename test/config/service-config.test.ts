@@ -197,12 +197,30 @@ describe('loadConfig', () => {
   });
 
   it('warns at start while VCF_CANCER_SNOMED_CODES is the single default concept', () => {
-    expect(startupWarnings(loadConfig({}).config)).toEqual([
+    expect(startupWarnings(loadConfig({}).config)).toContainEqual(
       expect.stringMatching(
         /VCF_CANCER_SNOMED_CODES .*cancer history coded only in SNOMED CT is recognised only for the configured concepts/,
       ),
-    ]);
-    const site = loadConfig({ VCF_CANCER_SNOMED_CODES: '363346000,254837009' }).config;
+    );
+    const site = loadConfig({
+      VCF_CANCER_SNOMED_CODES: '363346000,254837009',
+      VCF_AUGMENTATION_SNOMED_CODES: '112233445',
+      VCF_BIOPSY_SNOMED_CODES: '112233446',
+    }).config;
     expect(startupWarnings(site)).toEqual([]);
+  });
+
+  it('warns at start while no SNOMED CT augmentation or biopsy concept is configured', () => {
+    const warnings = startupWarnings(loadConfig({}).config);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /VCF_AUGMENTATION_SNOMED_CODES is empty: .*SNOMED CT code only .*not checked/,
+      ),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/VCF_BIOPSY_SNOMED_CODES is empty: .*SNOMED CT code only/),
+    );
+    const site = loadConfig({ VCF_AUGMENTATION_SNOMED_CODES: '112233445' }).config;
+    expect(startupWarnings(site).some((w) => w.includes('VCF_AUGMENTATION'))).toBe(false);
   });
 });

@@ -247,23 +247,37 @@ describe('same finding twice for one level', () => {
     expect(findingsAt(r, 'L1')).toEqual({ pedicle: 'destroyed' });
   });
 
-  it('findings that disagree and cannot be ordered are not used, and the card says why', () => {
+  it('findings that disagree and cannot be ordered are no finding, but a conflict the engine is told of', () => {
     const r = extract(
       observation('x', 'pedicle', coded('preserved')),
       observation('y', 'pedicle', coded('destroyed')),
       observation('z', 'dwi-signal', coded('high')),
     );
     expect(findingsAt(r, 'L1')).toEqual({ 'dwi-signal': 'high' });
+    expect(r.levels[0]?.conflicts).toEqual([
+      {
+        sign: 'pedicle',
+        reports: [
+          { ref: 'Observation/x', value: 'preserved' },
+          { ref: 'Observation/y', value: 'destroyed' },
+        ],
+      },
+    ]);
     for (const ref of ['Observation/x', 'Observation/y']) {
-      expect(dispositionOf(r, ref)).toMatchObject({
-        use: 'ignored',
-        reason: 'unresolved-conflict',
-      });
+      const d = dispositionOf(r, ref);
+      expect(d).toMatchObject({ use: 'used', level: 'L1', sign: 'pedicle' });
+      expect(d?.detail).toContain('neither is weighed');
     }
-    const note = r.levels[0]?.notes.find((n) => n.kind === 'note');
-    expect(note).toMatchObject({ kind: 'note' });
-    expect(JSON.stringify(note)).toContain('Observation/x');
-    expect(JSON.stringify(note)).toContain('Observation/y');
+  });
+
+  it('a level whose only findings conflict at the same time is still a level', () => {
+    const r = extract(
+      observation('x', 'pedicle', coded('preserved')),
+      observation('y', 'pedicle', coded('destroyed')),
+    );
+    expect(r.levels.map((l) => l.level)).toEqual(['L1']);
+    expect(r.levels[0]?.findings).toEqual([]);
+    expect(r.levels[0]?.conflicts.map((c) => c.sign)).toEqual(['pedicle']);
   });
 
   it('different levels are different findings', () => {
@@ -855,12 +869,9 @@ describe('known cancer history (Conditions)', () => {
         },
       }),
     );
-    expect(r.knownCancerHistory).toBe(false);
-    const d = dispositionOf(r, 'Condition/c');
-    expect(d).toMatchObject({ reason: 'status' });
-    expect(d?.detail).toContain(
-      'clinicalStatus (http://hl7.org/fhir/condition-clinical|active) is not from the condition-clinical code system (http://terminology.hl7.org/CodeSystem/condition-clinical)',
-    );
+    // Whatever the clinicalStatus says, and however it is coded, a cancer is a cancer history.
+    expect(r.knownCancerHistory).toBe(true);
+    expect(dispositionOf(r, 'Condition/c')).toMatchObject({ use: 'context' });
   });
 
   it('a verificationStatus in another code system cannot tell refuted: not counted, and said why', () => {
@@ -877,31 +888,35 @@ describe('known cancer history (Conditions)', () => {
     );
   });
 
-  it('an active Condition with abatement[x] (FHIR R4 con-4) is not counted: abated', () => {
+  it('an abated cancer (abatement[x]) is a cancer history, and the context says abated', () => {
     const r = extract(condition('c', icd10('C50.9'), { abatementDateTime: '2020-05-01' }));
-    expect(r.knownCancerHistory).toBe(false);
-    const d = dispositionOf(r, 'Condition/c');
-    expect(d).toMatchObject({ use: 'ignored', reason: 'status' });
-    expect(d?.detail).toContain('abated (abatementDateTime given)');
-    expect(d?.detail).toContain('con-4');
+    expect(r.knownCancerHistory).toBe(true);
+    expect(dispositionOf(r, 'Condition/c')?.detail).toContain('abated');
   });
 
-  it('a resolved Condition with abatement[x] is listed as resolved, as before', () => {
+  it('a resolved Condition with abatement[x] counts, listed as resolved', () => {
     const r = extract(
       condition('c', icd10('C50.9'), { ...clinicalResolved(), abatementDateTime: '2020-05-01' }),
     );
+    expect(r.knownCancerHistory).toBe(true);
     expect(dispositionOf(r, 'Condition/c')?.detail).toContain('clinicalStatus resolved');
   });
 
-  it.each(['recurrence', 'relapse'])('clinicalStatus %s counts', (code) => {
-    expect(extract(condition('c', icd10('C50.9'), clinical(code))).knownCancerHistory).toBe(true);
+  // A cancer in remission is a history of malignancy: the cancer-history pre-test probability is
+  // about patients with known malignancy (CLINICAL-SPEC section 1).
+  it.each(['recurrence', 'relapse', 'remission', 'resolved', 'inactive'])(
+    'clinicalStatus %s counts',
+    (code) => {
+      expect(extract(condition('c', icd10('C50.9'), clinical(code))).knownCancerHistory).toBe(true);
+    },
+  );
+
+  it('no clinicalStatus counts', () => {
+    const r = extract(condition('c', icd10('C50.9'), { clinicalStatus: undefined }));
+    expect(r.knownCancerHistory).toBe(true);
   });
 
   it.each([
-    ['clinicalStatus resolved', clinical('resolved'), 'resolved'],
-    ['clinicalStatus remission', clinical('remission'), 'remission'],
-    ['clinicalStatus inactive', clinical('inactive'), 'inactive'],
-    ['no clinicalStatus', { clinicalStatus: undefined }, 'no clinicalStatus'],
     ['verificationStatus refuted', verification('refuted'), 'refuted'],
     ['verificationStatus entered-in-error', verification('entered-in-error'), 'entered-in-error'],
   ])('%s does not count, and the card says why', (_label, overrides, mention) => {
