@@ -6,7 +6,8 @@
  */
 import request from 'supertest';
 import { expect } from 'vitest';
-import { hookInstance } from '../support/hook-requests.js';
+import type { FhirResource } from 'fhir/r4.js';
+import { hookInstance, searchset as supportSearchset } from '../support/hook-requests.js';
 import type { TestService } from '../support/test-service.js';
 import {
   FINDING_SYSTEM,
@@ -161,17 +162,9 @@ function condition(patientId: string, c: ConditionSpec, i: number): Json {
   };
 }
 
+/** A searchset Bundle of the resources (test/support's, for plain JSON resources). */
 export function searchset(resources: readonly Json[]): Json {
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: resources.length,
-    entry: resources.map((r) => ({
-      fullUrl: `https://ehr.example.org/fhir/${String(r['resourceType'])}/${String(r['id'])}`,
-      resource: r,
-      search: { mode: 'match' },
-    })),
-  };
+  return supportSearchset(resources as unknown as FhirResource[]) as unknown as Json;
 }
 
 export interface BuiltPatient {
