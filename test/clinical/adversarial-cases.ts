@@ -271,6 +271,42 @@ export const READERS: readonly PatientViewCase[] = [
     also: safeguardApplied(false),
   },
   {
+    // An outside report: only the readers' impressions were coded, no sign. With no MRI sign and
+    // no ADC the MRI impression is multiplied: odds 0.974 x 8.60 (CT) x 11.8 (MRI) = 98.9, P 0.990.
+    // Malignant by P, but 0 of 4 key discriminators known and none malignant.
+    name: 'readers only (CT and MRI "malignant"), no sign recorded -> both impressions weigh, P 0.990, yet indeterminate',
+    patient: {
+      id: 'rd-only',
+      level: 'T9',
+      signs: { 'ct-impression': 'malignant', 'mri-impression': 'malignant' },
+    },
+    expect: {
+      category: 'indeterminate',
+      indicator: 'warning',
+      summaryAnyOf: ['0 of 4 key signs known', 'no key sign malignant'],
+      heldBy: ['constellation-rule', 'key-sign-agreement'],
+      biopsy: true,
+      p: 0.99,
+    },
+  },
+  {
+    // An ADC is MRI data: the MRI impression is set aside. Odds 0.974 x 8.60 x 0.158 (ADC 1.20)
+    // = 1.32, P 0.569 (multiplying the MRI impression too would give 0.94). Indeterminate by P.
+    name: 'CT and MRI readers "malignant" with only an ADC of 1.20 -> MRI impression not weighed, P 0.569',
+    patient: {
+      id: 'rd-adc-only',
+      level: 'T9',
+      signs: { 'ct-impression': 'malignant', 'mri-impression': 'malignant', adc: 1.2 },
+    },
+    expect: {
+      category: 'indeterminate',
+      indicator: 'warning',
+      heldBy: undefined,
+      biopsy: true,
+      p: 0.5693,
+    },
+  },
+  {
     name: 'MRI reader "benign" agreeing with a benign picture -> info; the impression shown in the detail',
     patient: {
       id: 'rd-mri-agree',
