@@ -6,6 +6,7 @@
  * FHIR layer (DataQuality); this file only words them.
  */
 import {
+  isKeySign,
   type Assessment,
   type KeySign,
   type RedFlag,
@@ -20,6 +21,8 @@ import { clip, literal } from './markdown.js';
 export interface Reason {
   /** Lower-case words for the summary, e.g. "pedicle destroyed". */
   readonly short: string;
+  /** Set on red flags: every one must reach the summary, in fewer words if need be. */
+  readonly redFlag?: { readonly compact: string };
   /** One markdown line for the detail. */
   readonly line: string;
   /** Keeps a benign-favoured card off `info`. */
@@ -103,6 +106,7 @@ function redFlagReason(flag: RedFlag, a: Assessment, r: LevelReport, t: Threshol
     const more = reports.length > 2 ? ` and ${reports.length - 2} more` : '';
     return {
       short: `conflicting ${SIGN_WORDS[flag.sign]}: ${conflictValues(flag.values, t)}`,
+      redFlag: { compact: `conflicting ${SIGN_WORDS[flag.sign]}` },
       line: `- **Red flag: conflicting ${SIGN_WORDS[flag.sign]}**: ${named}${more} at the same time; neither is weighed, and one reading is malignant.${held}`,
       alert: true,
     };
@@ -113,6 +117,7 @@ function redFlagReason(flag: RedFlag, a: Assessment, r: LevelReport, t: Threshol
       : '';
   return {
     short: RED_FLAG_WORDS[flag.sign],
+    redFlag: { compact: RED_FLAG_WORDS[flag.sign] },
     line: `- **Red flag: ${RED_FLAG_WORDS[flag.sign]}**${value}.${held}`,
     alert: true,
   };
@@ -202,7 +207,9 @@ function otherConflictReasons(r: LevelReport, t: Thresholds): Reason[] {
     .map((c) => ({
       short: `conflicting ${SIGN_WORDS[c.sign]}`,
       line: `- **Conflicting ${SIGN_WORDS[c.sign]}**: ${conflictValues(c.values, t)} reported at the same time; neither is weighed.`,
-      alert: true,
+      // Named, but only a key sign's conflict keeps a benign card off info (a key sign's with a
+      // malignant value is a red flag; two benign ADCs make the constellation short instead).
+      alert: isKeySign(c.sign),
     }));
 }
 

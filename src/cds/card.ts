@@ -314,21 +314,31 @@ function summaryFor(r: LevelReport, ctx: CardContext, reasons: readonly Reason[]
   }
   const p = formatProbability(a.probabilityMalignant, ctx.thresholds);
   const head = `${at}: ${categoryLabel(a.category)}, P ${p}`;
-  const [first, ...rest] = reasons.map((x) => x.short);
+  // Every red flag reaches the summary: with the conflicting values when they fit, else without.
+  const flags = reasons.filter((x) => x.redFlag !== undefined);
+  const full = flags.map((x) => x.short);
+  const flagWords =
+    `${head}; ${full.join('; ')}`.length < 140
+      ? full
+      : flags.map((x) => x.redFlag?.compact ?? x.short);
+  const others = reasons.filter((x) => x.redFlag === undefined).map((x) => x.short);
+  // Every red flag, else the first reason, follows the head; then as room allows the order's
+  // state, the other reasons and the next step.
+  const lead = flagWords.length > 0 ? flagWords : others.slice(0, 1);
+  const remaining = flagWords.length > 0 ? others : others.slice(1);
   const next =
     a.category === 'benign-favoured'
       ? undefined
       : a.constellation.met
         ? 'consider biopsy'
         : 'complete imaging or biopsy';
-  const notes = [
+  return fit([head, ...lead].join('; '), [
     ...(order ? [order] : []),
     ...(unlocalised ? [unlocalised] : []),
-    ...rest,
+    ...remaining,
     ...(r.quality.preliminary.length > 0 ? ['preliminary findings'] : []),
     ...(order || next === undefined ? [] : [next]),
-  ];
-  return fit(first !== undefined ? `${head}; ${first}` : head, notes);
+  ]);
 }
 
 function orderLines(

@@ -16,6 +16,7 @@ export {
   type EvidenceSource,
 } from './likelihood.js';
 export { asValidFinding } from './normalise.js';
+export { isKeySign, KEY_SIGNS } from './red-flags.js';
 export {
   DEFAULT_ENGINE_SETTINGS,
   settingsErrors,
