@@ -81,7 +81,7 @@ function resultLine(r: LevelReport, patient: PatientContext, t: Thresholds): str
   if (patient.cancerHistory.length > 0) {
     const first = patient.cancerHistory[0];
     const more = patient.cancerHistory.length > 1 ? ` +${patient.cancerHistory.length - 1}` : '';
-    if (first) context.push(`cancer history: ${literal(clip(first.label, 60))}${more}`);
+    if (first) context.push(`known cancer history: ${literal(clip(first.label, 60))}${more}`);
   }
   if (patient.ageYears !== undefined) context.push(`age ${patient.ageYears} (no weight)`);
   const preliminary = r.quality.preliminary.length > 0 ? ' **Rests on preliminary findings.**' : '';

@@ -70,8 +70,8 @@ const READER: Readonly<Record<'ct-impression' | 'mri-impression', string>> = {
 
 const SAFEGUARD_WORDS: Readonly<Record<SafeguardDiscriminator, string>> = {
   pedicle: 'pedicle preserved',
-  'paravertebral-soft-tissue': 'no soft tissue',
-  'enhancement-pattern': 'flocculent enhancement',
+  'paravertebral-soft-tissue': 'no paravertebral soft-tissue mass',
+  'enhancement-pattern': 'flocculent, non-nodular enhancement',
   adc: 'ADC in the benign range',
 };
 
