@@ -143,7 +143,7 @@ describe('vcf-assessment with prefetch: the example patients', () => {
     // What would change the result, either way, for each missing discriminator.
     expect(card!.detail).toContain('**If a missing key sign came back** (alone):');
     const whatIfs =
-      /^- (Pedicle|Soft tissue|Enhancement \(contrast MRI\)|ADC)\b[^\n]* → [^\n]* → /gm;
+      /^- (Pedicle|Soft tissue|Enhancement \(contrast MRI\)|ADC)[: ][^\n]* → [^\n]* → /gm;
     expect(card!.detail.match(whatIfs)).toHaveLength(4);
   });
 
