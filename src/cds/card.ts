@@ -222,14 +222,17 @@ interface Alerts {
   /** A key discriminator reported with different values (the latest was kept). */
   readonly keyConflict: boolean;
   readonly anyConflict: boolean;
+  /** The data carried an error OperationOutcome (PatientContext.dataIncomplete). */
+  readonly incomplete: boolean;
 }
 
-function alertsOf(r: LevelReport): Alerts {
+function alertsOf(r: LevelReport, patient: PatientContext): Alerts {
   const conflicts = r.quality.conflicts;
   return {
     diffusionDisagrees: diffusionDisagreement(r.assessment) !== undefined,
     keyConflict: conflicts.some((c) => KEY_SIGNS.has(c.sign)),
     anyConflict: conflicts.length > 0,
+    incomplete: patient.dataIncomplete === true,
   };
 }
 
@@ -244,7 +247,8 @@ function indicatorFor(
     a.category === 'benign-favoured' &&
     !hasNoFindings(r) &&
     !alerts.diffusionDisagrees &&
-    !alerts.keyConflict;
+    !alerts.keyConflict &&
+    !alerts.incomplete;
   return quiet ? 'info' : 'warning';
 }
 
@@ -308,6 +312,7 @@ function summaryFor(r: LevelReport, ctx: CardContext, alerts: Alerts): string {
         : 'complete imaging or biopsy');
   // Critical words first; the notes give way when space runs out.
   const notes = [
+    ...(alerts.incomplete ? ['data may be incomplete'] : []),
     ...(alerts.diffusionDisagrees ? ['DWI and ADC disagree'] : []),
     ...(alerts.anyConflict ? ['conflicting findings'] : []),
     ...(r.quality.preliminary.length > 0 ? ['preliminary findings'] : []),
@@ -332,7 +337,7 @@ function orderNoteFor(
 /** Renders one level's card. */
 export function renderCard(r: LevelReport, patient: PatientContext, ctx: CardContext): Card {
   const a = r.assessment;
-  const alerts = alertsOf(r);
+  const alerts = alertsOf(r, patient);
   const indicator = indicatorFor(r, ctx.order, alerts);
   const suggestions = suggestionsFor(r, ctx);
   const detail = hasNoFindings(r)
