@@ -31,7 +31,9 @@ beforeAll(async () => {
   fhir = await startFhirSandbox({ accessToken: TOKEN, maxCount: MAX_PAGE });
   await fhir.loadExamples();
   await fhir.transaction(manyFindings());
-  svc = await startTestService();
+  // The in-memory search is slower than a database's under a loaded test run: timeouts are not
+  // what these tests are about (test/http/fhir-fetch.test.ts is).
+  svc = await startTestService({ env: { FHIR_TIMEOUT_MS: '20000' } });
 }, 60_000);
 afterAll(async () => {
   await svc?.close();

@@ -8,9 +8,9 @@
  */
 import nock from 'nock';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { examplePatientId, examplePrefetch, patientView } from '../support/hook-requests.js';
-import { startTestService, type TestService } from '../support/test-service.js';
+import { serviceBehindNock } from '../support/nock-service.js';
 
 const FHIR = 'http://fhir.test';
 const BASE = `${FHIR}/r4`;
@@ -42,19 +42,7 @@ const withOutcome = (outcome: unknown) => ({
   entry: [...data.findings.entry, outcomeEntry(outcome)],
 });
 
-let svc: TestService;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  svc = await startTestService();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await svc.close();
-});
+const service = serviceBehindNock();
 
 type Card = { summary: string; detail: string; indicator: string };
 
@@ -64,7 +52,7 @@ async function call(findings: unknown, fhirServer?: string) {
     ...(fhirServer ? { fhirServer } : {}),
     prefetch: { patient: data.patient, conditions: data.conditions, findings },
   });
-  const res = await request(svc.app).post('/cds-services/vcf-assessment').send(body);
+  const res = await request(service().app).post('/cds-services/vcf-assessment').send(body);
   return res as unknown as {
     status: number;
     body: { cards: Card[]; issue: { diagnostics: string }[] };
