@@ -244,10 +244,10 @@ const KEY_SIGN_LOOKUP: Readonly<Record<string, true>> = {
 
 /** The data the EHR sent was flagged incomplete (an error OperationOutcome beside the findings). */
 function incompleteReason(patient: PatientContext): Reason | undefined {
-  if (patient.incompleteData === undefined) return undefined;
+  if (patient.dataIncomplete !== true) return undefined;
   return {
     short: 'data may be incomplete',
-    line: `- **Data may be incomplete**: ${literal(clip(patient.incompleteData, 200))}`,
+    line: '- **Data may be incomplete**: the data source reported an error beside the findings (see Data quality); a finding it did not send cannot weigh.',
     alert: true,
   };
 }

@@ -73,10 +73,48 @@ export function originOf(url: string, base?: string): string | undefined {
   }
 }
 
-/** A query relative to the base URL, as FHIR clients join them; an absolute URL as it is. */
-function expandUrl(base: string, url: string): string {
-  if (/^https?:\/\//i.test(url)) return url;
-  return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+/**
+ * Characters RFC 3986 lets stand in a path or query (unreserved, sub-delims, ":", "@", "/", "?")
+ * and percent-escapes already made; anything else is percent-encoded as UTF-8.
+ */
+const URI_SAFE = /%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~!$&'()*+,;=:@/?]+/y;
+
+/**
+ * The path and query of `url` with every character RFC 3986 forbids there percent-encoded: the
+ * token system's `|` of `code=system|` (WHATWG URL parsing and fetch leave `|`, `^`, `[`, `]`, `{`,
+ * `}` and `\` raw, and Tomcat, under HAPI FHIR, refuses such a request line with 400). What is
+ * already encoded stays as it is, so a server's own `next` link (`%7C`) is not encoded twice.
+ */
+export function rfc3986(pathAndQuery: string): string {
+  let out = '';
+  for (let i = 0; i < pathAndQuery.length;) {
+    URI_SAFE.lastIndex = i;
+    const safe = URI_SAFE.exec(pathAndQuery);
+    if (safe) {
+      out += safe[0];
+      i += safe[0].length;
+    } else {
+      const char = String.fromCodePoint(pathAndQuery.codePointAt(i) as number);
+      // UTF-8 bytes (a lone surrogate becomes U+FFFD's, as WHATWG URL parsing does).
+      for (const byte of Buffer.from(char, 'utf8')) {
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      }
+      i += char.length;
+    }
+  }
+  return out;
+}
+
+/**
+ * The URL to request: a query relative to the base URL, as FHIR clients join them, or an absolute
+ * URL (a `next` link); its fragment dropped (never sent) and its path and query RFC 3986-clean.
+ */
+export function requestUrl(base: string, url: string): string {
+  const joined = /^https?:\/\//i.test(url)
+    ? url
+    : `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+  const parsed = new URL(joined);
+  return `${parsed.origin}${rfc3986(parsed.pathname)}${rfc3986(parsed.search)}`;
 }
 
 /**
@@ -153,7 +191,7 @@ export function createFhirFetcher(options: FhirFetcherOptions): FhirFetcher {
         if (pages.length >= options.maxPages) {
           return failure('too-many-pages', `more than ${options.maxPages} pages of results`);
         }
-        const response = await fetch(expandUrl(fhirServer, url), {
+        const response = await fetch(requestUrl(fhirServer, url), {
           headers,
           signal: controller.signal,
           redirect: 'manual',

@@ -57,11 +57,11 @@ export interface PatientContext {
   }[];
   /** Notes about the data as a whole (e.g. an OperationOutcome inside a prefetched search). */
   readonly notes: readonly string[];
+  /**
+   * The data carried an error OperationOutcome (the source says it may be cut short): the card
+   * says "data may be incomplete" and is never `info`. The worded note is among `notes`.
+   */
+  readonly dataIncomplete?: boolean;
   /** Levels with usable findings: the study enrolled single fractures only (a caveat when > 1). */
   readonly assessedLevels: number;
-  /**
-   * Set when the data source flagged the data as incomplete (an error OperationOutcome beside the
-   * findings): what it said. A card then says so and is never `info`.
-   */
-  readonly incompleteData?: string;
 }

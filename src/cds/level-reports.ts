@@ -193,6 +193,7 @@ export function assessPatient(
         ...(d.sign !== undefined ? { sign: d.sign } : {}),
       })),
     notes: extraction.notes,
+    ...(extraction.dataIncomplete ? { dataIncomplete: true } : {}),
     assessedLevels: extraction.levels.length,
   };
   // The Patient is recorded only as the hash of its id (the audit's patientIdHash), never by id.

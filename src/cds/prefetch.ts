@@ -2,11 +2,19 @@
  * Gathers the data a service needs: prefetch first, the client's FHIR server second.
  * - a key present with a value: used as is;
  * - a key present and null: "no data" (not fetched);
- * - a key absent, or holding only an OperationOutcome: fetched from fhirServer, concurrently;
- * - data that cannot be obtained: 412.
+ * - a key absent, holding an OperationOutcome, or a Bundle with an error OperationOutcome among
+ *   its entries (the EHR's query failed, wholly or in part): fetched from fhirServer, concurrently;
+ * - data that cannot be obtained: 412; so is a server's answer that holds nothing but an error
+ *   OperationOutcome (HTTP 200 or not). A server's answer with data and an error OperationOutcome
+ *   is used, and the card says the data may be incomplete (the FHIR layer's dataIncomplete).
  * @see https://cds-hooks.hl7.org/2.0/#prefetch-template (and CDS-HOOKS-NOTES.md)
  */
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
+import {
+  checkOutcomes,
+  isOperationOutcome,
+  MAX_JSON_DEPTH,
+  nestedDeeperThan,
+} from '../fhir/index.js';
 import { cdsError, type CdsError } from './outcome.js';
 import { isFetchFailure, nextLink, originOf, type FhirFetcher } from './fhir-server.js';
 import type { HookRequest } from './request.js';
@@ -32,8 +40,12 @@ export function renderTemplate(template: string, request: HookRequest): string {
   });
 }
 
-function isOperationOutcome(x: unknown): boolean {
-  return (x as { resourceType?: unknown })?.resourceType === 'OperationOutcome';
+/**
+ * A prefetched value that stands where data should be but is none, or is cut short: a bare
+ * OperationOutcome (any severity: there is no data beside it), or a Bundle holding an error one.
+ */
+function failedPrefetch(value: unknown): boolean {
+  return isOperationOutcome(value) || checkOutcomes([value]).error;
 }
 
 /** The `next` link of a prefetched searchset Bundle, or undefined (not a paged search). */
@@ -85,7 +97,7 @@ export async function gatherData(
     const value = Object.hasOwn(prefetch, key) ? prefetch[key] : undefined;
     if (value === null) {
       origin[key] = 'prefetch-null';
-    } else if (value !== undefined && !isOperationOutcome(value)) {
+    } else if (value !== undefined && !failedPrefetch(value)) {
       origin[key] = 'prefetch';
       items.push(value);
       const next = nextPage(value);
@@ -102,7 +114,7 @@ export async function gatherData(
   if (server === undefined) {
     return cdsError(
       'data-unavailable',
-      `Prefetch ${missing.map((k) => `"${k}"`).join(', ')} missing (or an OperationOutcome) and no fhirServer to fetch it from.`,
+      `Prefetch ${missing.map((k) => `"${k}"`).join(', ')} missing (or an OperationOutcome: the EHR could not get it, wholly or in part) and no fhirServer to fetch it from.`,
     );
   }
   const token = request.fhirAuthorization?.access_token;
@@ -115,8 +127,12 @@ export async function gatherData(
   let jsonParsed = bodyParsed;
   results.forEach((r, i) => {
     const q = queries[i] as Query;
+    const what = `"${q.key}"${q.continues ? ' (its next page)' : ''}`;
     if (isFetchFailure(r)) {
-      failures.push(`"${q.key}"${q.continues ? ' (its next page)' : ''}: ${r.detail}`);
+      failures.push(`${what}: ${r.detail}`);
+    } else if (checkOutcomes(r).errorOnly) {
+      // The server's own words stay out of the answer: they may name the patient.
+      failures.push(`${what}: the FHIR server answered with an error OperationOutcome, no data`);
     } else {
       if (!q.continues) origin[q.key] = 'fhir-server';
       items.push(...r);

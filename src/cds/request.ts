@@ -77,17 +77,24 @@ function requestSchema(hook: HookName) {
       },
       context: { type: 'object', ...context },
       prefetch: { type: 'object', additionalProperties: { type: ['object', 'null'] } },
+      // Declared (any value) so that `"extension": null` is dropped like the other optional fields.
+      extension: {},
     },
     // The token is useless without the server it is for (spec: fhirServer is conditional on it).
     dependencies: { fhirAuthorization: ['fhirServer'] },
   } as const;
 }
 
+const schemas = {
+  'patient-view': requestSchema('patient-view'),
+  'order-select': requestSchema('order-select'),
+  'order-sign': requestSchema('order-sign'),
+};
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = {
-  'patient-view': ajv.compile(requestSchema('patient-view')),
-  'order-select': ajv.compile(requestSchema('order-select')),
-  'order-sign': ajv.compile(requestSchema('order-sign')),
+  'patient-view': ajv.compile(schemas['patient-view']),
+  'order-select': ajv.compile(schemas['order-select']),
+  'order-sign': ajv.compile(schemas['order-sign']),
 };
 
 /** "/context/patientId" -> "context.patientId"; the missing property is named for `required`. */
@@ -141,11 +148,38 @@ export function hookNotServed(body: unknown, hooks: readonly HookName[]): CdsErr
   );
 }
 
+interface ObjectSchema {
+  readonly required?: readonly string[];
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A copy of `value` without the optional properties `schema` declares that are `null`, at every
+ * level the schema describes (context, fhirAuthorization): older clients send
+ * `"fhirAuthorization": null` for "none", and CDS Hooks has no other meaning for it. A required
+ * field that is null stays, and is refused. Prefetch values are not touched: there null is data
+ * ("no data", not to be fetched).
+ */
+function withoutNullOptionals(value: unknown, schema: ObjectSchema): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  // A spread copies own properties as data (a "__proto__" key stays a key, not a prototype).
+  const out: Record<string, unknown> = { ...value };
+  for (const [key, declared] of Object.entries(schema.properties ?? {})) {
+    if (!Object.hasOwn(out, key)) continue;
+    if (out[key] === null && !schema.required?.includes(key)) delete out[key];
+    else if ((declared as ObjectSchema).properties !== undefined) {
+      out[key] = withoutNullOptionals(out[key], declared as ObjectSchema);
+    }
+  }
+  return out;
+}
+
 /** The request if valid for the service's hook, else a 400 error naming every problem. */
 export function parseHookRequest(body: unknown, hook: HookName): HookRequest | CdsError {
   const shape = notAnObject(body);
   if (shape) return shape;
   const validate = validators[hook];
-  if (validate(body)) return body as HookRequest;
+  const request = withoutNullOptionals(body, schemas[hook]);
+  if (validate(request)) return request as HookRequest;
   return cdsError('invalid-request', (validate.errors ?? []).slice(0, 20).map(toIssue));
 }

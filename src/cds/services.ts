@@ -37,11 +37,9 @@ const PROCEDURE_CHECK_DESCRIPTION =
   'checks the level a vertebroplasty or kyphoplasty targets: a fracture that is not benign-favoured should be biopsied before or with the procedure (critical card when no biopsy is ordered with it).';
 
 /**
- * `vcf-procedure-check` is listed once per hook under one id, as CDS Hooks 2.0 allows ("a CDS
- * server can host multiple entries of CDS service with the same id for different hooks"): the
- * client then replaces the cards of the order-select call with those of the order-sign call
- * ("update stale guidance"), so a critical card shown at selection does not linger once a biopsy
- * has been added to the orders.
+ * One id per hook: the CDS Hooks sandbox (and other clients) store services by id, so two
+ * entries sharing an id would leave one hook unserved. `vcf-procedure-check` keeps order-sign (its
+ * first hook); order-select has its own id.
  */
 export const SERVICES: readonly ServiceDefinition[] = [
   {
@@ -54,7 +52,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usageRequirements: USAGE,
   },
   {
-    id: 'vcf-procedure-check',
+    id: 'vcf-procedure-select',
     hook: 'order-select',
     title: 'Vertebral augmentation check (order select)',
     description: `When a vertebroplasty or kyphoplasty is selected, ${PROCEDURE_CHECK_DESCRIPTION}`,
@@ -71,7 +69,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   },
 ];
 
-/** The first definition with this id (services listed for several hooks share one id). */
+/** The definition with this id. */
 export function findService(id: string): ServiceDefinition | undefined {
   return SERVICES.find((s) => s.id === id);
 }
@@ -89,4 +87,9 @@ export function serviceForHook(id: string, hook: unknown): ServiceDefinition | u
 /** The discovery response body. */
 export function discoveryDocument(): { services: ServiceDefinition[] } {
   return { services: SERVICES.map((s) => ({ ...s, prefetch: { ...s.prefetch } })) };
+}
+
+/** The service that answers `hook` (one per hook). */
+export function serviceOfHook(hook: HookName): ServiceDefinition {
+  return SERVICES.find((s) => s.hook === hook) as ServiceDefinition;
 }

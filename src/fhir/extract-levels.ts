@@ -5,6 +5,7 @@
  * throw.
  * @see CLINICAL-SPEC section 1 (input contract and handling rules)
  */
+import { isErrorOutcome } from './operation-outcome.js';
 import { SIGNS, type Finding, type Sign } from '../engine/index.js';
 import { ageInYears } from './patient-age.js';
 import {
@@ -108,6 +109,8 @@ interface State {
   /** Active Conditions coded in no system checked for cancer: `Condition/x (SNOMED CT ...)`. */
   readonly unchecked: string[];
   readonly notes: string[];
+  /** An error OperationOutcome was met: the source says its data may be cut short. */
+  dataIncomplete: boolean;
   patient?: { ref: string; ageYears?: number };
   /** Refs read or queued; made when a panel is first followed (most data have none). */
   seen?: Set<string>;
@@ -470,7 +473,14 @@ function readOperationOutcome(state: State, met: MetResource): void {
   });
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
   const summary = texts.length > 0 ? texts.join('; ') + more : 'no issue listed';
-  state.notes.push(`The data source reported: ${summary}.`);
+  if (isErrorOutcome(met.resource)) {
+    state.dataIncomplete = true;
+    state.notes.push(
+      `Data may be incomplete: the data source reported ${summary}; findings it did not return may change this assessment.`,
+    );
+  } else {
+    state.notes.push(`The data source reported: ${summary}.`);
+  }
   dispose(state, met, 'context', `OperationOutcome: ${summary}`);
 }
 
@@ -667,6 +677,7 @@ export function extractLevels(
     evidence: [],
     unchecked: [],
     notes: [...data.notes, ...notes],
+    dataIncomplete: false,
     queue: [...data.resources],
   };
   if (patientId === undefined) state.notes.push('No patient id was given: no finding can be used.');
@@ -690,5 +701,6 @@ export function extractLevels(
     ...(state.patient ? { patient: state.patient } : {}),
     dispositions,
     notes: [...new Set(state.notes)].sort(compare),
+    dataIncomplete: state.dataIncomplete,
   };
 }

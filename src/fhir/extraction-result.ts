@@ -105,6 +105,8 @@ export interface ExtractionResult {
   readonly dispositions: readonly Disposition[];
   /** Notes on the data as a whole (e.g. an OperationOutcome inside a prefetched search). */
   readonly notes: readonly string[];
+  /** An OperationOutcome with an error or fatal issue was in the data: it may be incomplete. */
+  readonly dataIncomplete: boolean;
 }
 
 export interface ExtractionOptions {

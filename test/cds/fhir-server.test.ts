@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFhirFetcher, isFetchFailure } from '../../src/cds/fhir-server.js';
+import { createFhirFetcher, isFetchFailure, requestUrl } from '../../src/cds/fhir-server.js';
 
 const server = 'http://fhir.test/r4';
 const fetcher = createFhirFetcher({ timeoutMs: 2000, maxPages: 3 });
@@ -86,5 +86,33 @@ describe('fetching from the client FHIR server', () => {
       .reply(200, page(1, `${server}/Observation?more=1`));
     const r = await fetcher({ fhirServer: server, query: 'Observation?x=1' });
     expect(isFetchFailure(r) && r.reason).toBe('too-many-pages');
+  });
+});
+
+describe('requestUrl: RFC 3986-clean request targets', () => {
+  const base = 'https://fhir.example.org/r4';
+  it.each([
+    [
+      'the findings template: `|` encoded',
+      'Observation?patient=p1&code=https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding|&_count=200',
+      'https://fhir.example.org/r4/Observation?patient=p1&code=https://w3id.org/vcf-cds/fhir/CodeSystem/vcf-finding%7C&_count=200',
+    ],
+    [
+      "a server's next link, already encoded: left as it is (no %257C)",
+      'https://fhir.example.org/r4/Observation?code=https%3A%2F%2Fw3id.org%2Fx%7C&_offset=200',
+      'https://fhir.example.org/r4/Observation?code=https%3A%2F%2Fw3id.org%2Fx%7C&_offset=200',
+    ],
+    [
+      "a server's next link with raw `|`, `[`, `^`, `{` : encoded",
+      'https://fhir.example.org/r4/Observation?code=a|b&x=[1]^{2}',
+      'https://fhir.example.org/r4/Observation?code=a%7Cb&x=%5B1%5D%5E%7B2%7D',
+    ],
+    [
+      'a stray % and non-ASCII: encoded; the fragment dropped',
+      'Patient?name=100%&family=Müller#frag',
+      'https://fhir.example.org/r4/Patient?name=100%25&family=M%C3%BCller',
+    ],
+  ])('%s', (_name, url, expected) => {
+    expect(requestUrl(base, url)).toBe(expected);
   });
 });

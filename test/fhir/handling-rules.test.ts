@@ -1058,3 +1058,34 @@ describe('what arrives: Bundles, pages, OperationOutcomes, junk', () => {
     expect(dispositionOf(r, 'Observation/dup')).toMatchObject({ use: 'used', versionId: '3' });
   });
 });
+
+describe('an OperationOutcome among the data (issue 12)', () => {
+  const outcome = (severity: string) => ({
+    resourceType: 'OperationOutcome',
+    id: `oo-${severity}`,
+    issue: [{ severity, code: 'incomplete', diagnostics: 'Result set truncated' }],
+  });
+  const finding = observation('oo-pedicle', 'pedicle', coded('preserved'));
+
+  it.each(['error', 'fatal'])(
+    'severity %s: the data may be incomplete, and a note says so',
+    (s) => {
+      const r = extract(finding, outcome(s));
+      expect(r.dataIncomplete).toBe(true);
+      expect(r.notes).toContain(
+        `Data may be incomplete: the data source reported ${s} incomplete: Result set truncated; findings it did not return may change this assessment.`,
+      );
+      expect(findingsAt(r, 'L1')).toEqual({ pedicle: 'preserved' });
+    },
+  );
+
+  it.each(['warning', 'information'])('severity %s: a note only', (s) => {
+    const r = extract(finding, outcome(s));
+    expect(r.dataIncomplete).toBe(false);
+    expect(r.notes).toContain(`The data source reported: ${s} incomplete: Result set truncated.`);
+  });
+
+  it('no OperationOutcome: complete', () => {
+    expect(extract(finding).dataIncomplete).toBe(false);
+  });
+});

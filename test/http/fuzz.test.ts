@@ -18,6 +18,7 @@ import { FROZEN_NOW, startTestService, type TestService } from '../support/test-
 const POST_PATHS = [
   '/cds-services/vcf-assessment',
   '/cds-services/vcf-procedure-check',
+  '/cds-services/vcf-procedure-select',
   '/cds-services/vcf-assessment/feedback',
   '/cds-services/vcf-procedure-check/feedback',
   '/api/assess',

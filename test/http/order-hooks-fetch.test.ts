@@ -5,14 +5,15 @@
  */
 import nock from 'nock';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   draftOrder,
   examplePatientId,
   examplePrefetch,
   orderRequest,
 } from '../support/hook-requests.js';
-import { startTestService, type TestService } from '../support/test-service.js';
+import { serviceBehindNock } from '../support/nock-service.js';
+import { serviceOfHook } from '../../src/cds/services.js';
 
 // http: nock's interceptor and undici's TLS socket handling trip over each other after a test.
 const FHIR = 'http://ehr.example.org';
@@ -20,21 +21,10 @@ const TOKEN = 'order-hook-access-token-42';
 const PID = examplePatientId('malignant');
 const data = examplePrefetch('malignant') as Record<string, unknown>;
 
-let svc: TestService;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  svc = await startTestService();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await svc.close();
-});
+const service = serviceBehindNock();
 
 describe.each(['order-select', 'order-sign'] as const)('%s without prefetch', (hook) => {
+  const path = `/cds-services/${serviceOfHook(hook).id}`;
   const body = () => {
     const { prefetch: _none, ...rest } = orderRequest(hook, 'malignant', [
       draftOrder('vp1', PID, { system: 'http://www.ama-assn.org/go/cpt', code: '22510' }, 'T10'),
@@ -60,10 +50,7 @@ describe.each(['order-select', 'order-sign'] as const)('%s without prefetch', (h
       .get('/fhir/Condition')
       .query({ patient: PID, _count: '200' })
       .reply(200, data['conditions'] as object);
-    const res = await request(svc.app)
-      .post('/cds-services/vcf-procedure-check')
-      .send(body())
-      .expect(200);
+    const res = await request(service().app).post(path).send(body()).expect(200);
     scope.done();
     expect(res.body.cards).toHaveLength(1);
     expect(res.body.cards[0].indicator).toBe('critical');
@@ -75,10 +62,7 @@ describe.each(['order-select', 'order-sign'] as const)('%s without prefetch', (h
 
   it('a token the FHIR server refuses: 412, the token not echoed', async () => {
     nock(FHIR).get(/.*/).times(3).reply(401);
-    const res = await request(svc.app)
-      .post('/cds-services/vcf-procedure-check')
-      .send(body())
-      .expect(412);
+    const res = await request(service().app).post(path).send(body()).expect(412);
     expect(res.body.issue[0].diagnostics).toMatch(/HTTP 401/);
     expect(JSON.stringify(res.body)).not.toContain(TOKEN);
   });

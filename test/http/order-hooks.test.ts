@@ -38,7 +38,7 @@ async function cards(service: string, body: Record<string, unknown>): Promise<Ca
 
 describe.each([
   ['vcf-procedure-check', 'order-sign'],
-  ['vcf-procedure-check', 'order-select'],
+  ['vcf-procedure-select', 'order-select'],
 ] as const)('%s on %s', (service, hook) => {
   const pid = examplePatientId('malignant');
 
@@ -120,7 +120,7 @@ describe('order-select: every augmentation in the draft is checked', () => {
       [draftOrder('vp1', pid, vertebroplastyThoracic, 'T10'), draftOrder('mri1', pid, mri, 'T10')],
       ['ServiceRequest/mri1'],
     );
-    const [card, ...others] = await cards('vcf-procedure-check', body);
+    const [card, ...others] = await cards('vcf-procedure-select', body);
     expect(others).toEqual([]);
     expect(card?.indicator).toBe('critical');
     expect(card?.extension['vcf-cds-assessment'].level).toBe('T10');
@@ -130,7 +130,7 @@ describe('order-select: every augmentation in the draft is checked', () => {
     const body = orderRequest('order-select', 'malignant', []);
     delete (body['context'] as Record<string, unknown>)['selections'];
     const res = await request(svc.app)
-      .post('/cds-services/vcf-procedure-check')
+      .post('/cds-services/vcf-procedure-select')
       .send(body)
       .expect(400);
     expect(res.body.issue[0].expression).toContain('context.selections');

@@ -21,7 +21,7 @@ describe('discovery', () => {
     const services = res.body.services as Record<string, unknown>[];
     expect(services.map((s) => [s['id'], s['hook']])).toEqual([
       ['vcf-assessment', 'patient-view'],
-      ['vcf-procedure-check', 'order-select'],
+      ['vcf-procedure-select', 'order-select'],
       ['vcf-procedure-check', 'order-sign'],
     ]);
     for (const s of services) {
