@@ -58,6 +58,7 @@ describe('assessPatient', () => {
       patientId: 'p1',
       newId: () => '00000000-0000-4000-8000-000000000001',
       thresholds: thresholdsOf(DEFAULT_ENGINE_SETTINGS),
+      baseUrl: 'https://cds.example.org',
     });
     expect(card.indicator).toBe('warning');
     expect(card.summary).toBe('T10: none of the 2 recorded VCF findings is usable; see detail');

@@ -4,7 +4,7 @@
  * Each expectation fails when its rule is taken out of src/engine.
  */
 import { describe, expect, it } from 'vitest';
-import { assessLevel, type Finding, type Sign } from '../../src/engine/index.js';
+import { assessLevel, type Finding, type Sign, type SignConflict } from '../../src/engine/index.js';
 import { classicMetastatic, classicOsteoporotic } from './fixtures.js';
 
 const replace = (findings: readonly Finding[], ...by: Finding[]): Finding[] => [
@@ -138,7 +138,7 @@ describe('reader discordance: a reader against the category holds it at indeterm
 });
 
 describe('same-time conflicts: not weighed, unknown, a red flag when one value is malignant', () => {
-  const pedicleConflict = [{ sign: 'pedicle' as const, values: ['destroyed', 'preserved'] }];
+  const pedicleConflict: SignConflict[] = [{ sign: 'pedicle', values: ['destroyed', 'preserved'] }];
 
   it('neither value is multiplied in and the pedicle counts as unknown', () => {
     const rest = without(benignSigns, 'pedicle');
