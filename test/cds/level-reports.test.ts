@@ -58,12 +58,16 @@ describe('assessPatient', () => {
       patientId: 'p1',
       newId: () => '00000000-0000-4000-8000-000000000001',
       thresholds: thresholdsOf(DEFAULT_ENGINE_SETTINGS),
+      baseUrl: 'https://cds.example.org',
     });
     expect(card.indicator).toBe('warning');
     expect(card.summary).toBe('T10: none of the 2 recorded VCF findings is usable; see detail');
     expect(card.detail).toContain('None of the 2 findings recorded for T10 could be used');
     expect(card.detail).toContain('Observation/o-status (T10): status cancelled');
-    expect(card.detail).toContain('Correct the findings listed under Not used');
+    expect(card.detail).toContain('Correct the findings listed under Data quality');
+    expect(card.detail).toContain('- not used: Observation/o-status (T10): status cancelled');
+    // Renderer bug (reported): the note points at a "Not used" section cards v2 no longer has.
+    expect(card.detail).not.toContain('(see Not used)');
     expect(card.detail).not.toMatch(/P\(malignant\)/);
   });
 
