@@ -4,9 +4,9 @@
  * with nothing to assess, data text shown as text, and the diffusion and multi-level caveats.
  */
 import { describe, expect, it } from 'vitest';
-import { assessLevel, type Finding } from '../../src/engine/index.js';
+import { assessLevel, DEFAULT_ENGINE_SETTINGS, type Finding } from '../../src/engine/index.js';
 import { renderCard } from '../../src/cds/card.js';
-import { formatAdc, formatProbability } from '../../src/cds/format.js';
+import { formatAdc, formatProbability, thresholdsOf } from '../../src/cds/format.js';
 import { literal } from '../../src/cds/markdown.js';
 import {
   classicMetastatic,
@@ -68,6 +68,32 @@ describe('rounding never crosses a threshold', () => {
     expect(formatProbability(0.5, thresholds)).toBe('50%');
     expect(formatProbability(0.004)).toBe('<1%');
     expect(formatProbability(0.996)).toBe('>99%');
+  });
+
+  it('a probability the engine counts as reaching a threshold is not shown short of it', () => {
+    // A site pre-test of 90% (10%) and a finding with no weight: P is the pre-test, which the
+    // engine counts as reaching the threshold ("P alone would give ..."). Renderer bug (reported):
+    // the card prints 89.9% (10.1%) beside "pre-test 90%" (10%).
+    for (const [pre, shown, alone] of [
+      [0.9, '90%', 'malignant-favoured'],
+      [0.1, '10%', 'benign-favoured'],
+    ] as const) {
+      const settings = { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: pre };
+      const assessment = assessLevel(
+        { findings: [{ sign: 'adc-reference', value: 1.5 }] },
+        settings,
+      );
+      expect(assessment.probabilityCategory).toBe(alone);
+      const card = renderCard({ ...report([]), assessment }, patient, {
+        ...ctx,
+        thresholds: thresholdsOf(settings),
+      });
+      expect(card.detail).toContain(`P alone would give ${alone}`);
+      expect(card.summary).toMatch(new RegExp(`^L1: indeterminate, P ${shown};`));
+      expect(card.detail).toContain(
+        `P(malignant) ${shown} (pre-test ${shown}, this site's setting)`,
+      );
+    }
   });
 
   it('ADC values near the cut-off get a third decimal; tiny ones keep their digits', () => {
