@@ -425,11 +425,8 @@ describe('heldBy (public extension)', () => {
 
 describe('links', () => {
   it('the method page and the playground are absolute on the base URL; the fragment holds the signs only', () => {
-    const card = renderCard(
-      report(withRedFlag({ sign: 'paravertebral-soft-tissue', value: true }), 'L3'),
-      patient,
-      { ...ctx, patientId: 'patient-4711' },
-    );
+    const findings = withRedFlag({ sign: 'paravertebral-soft-tissue', value: true });
+    const card = renderCard(report(findings, 'L3'), patient, { ...ctx, patientId: 'patient-4711' });
     expect(card.links.map((l) => l.label)).toEqual([
       'How this assessment works',
       'Try these signs in the playground',
@@ -441,23 +438,13 @@ describe('links', () => {
     expect(`${url.origin}${url.pathname}`).toBe('https://cds.example.org/vcf/playground');
     expect(url.search).toBe('');
     const fragment = new URLSearchParams(url.hash.slice(1));
+    // Every sign with its contract code and value (booleans as true/false, ADC in 10^-3 mm2/s).
     expect(Object.fromEntries(fragment)).toEqual({
       level: 'L3',
-      'compression-degree': 'degree-2',
-      'lesion-extent': 'G2',
-      'lesion-location': 'endplate-adjacent',
-      'vertebral-contour': 'normal-or-depressed',
-      'vertebral-vein': 'not-invaded',
-      pedicle: 'preserved',
-      'enhancement-pattern': 'flocculent',
-      'dwi-signal': 'high',
-      't1-low-signal': 'true',
-      't2-low-signal': 'true',
-      adc: '1.45',
-      'ct-impression': 'benign',
-      'mri-impression': 'benign',
-      'paravertebral-soft-tissue': 'true',
+      ...Object.fromEntries(findings.map((f) => [f.sign, String(f.value)])),
     });
+    expect(fragment.get('adc')).toBe('1.45');
+    expect(fragment.get('paravertebral-soft-tissue')).toBe('true');
     expect(card.links[1]?.url).not.toContain('4711');
     expect(card.links[1]?.url).not.toContain('Patient');
     expect(card.links[2]?.url).toBe(DOI_URL);
