@@ -64,7 +64,10 @@ describe('assessPatient', () => {
     expect(card.summary).toBe('T10: none of the 2 recorded VCF findings is usable; see detail');
     expect(card.detail).toContain('None of the 2 findings recorded for T10 could be used');
     expect(card.detail).toContain('Observation/o-status (T10): status cancelled');
-    expect(card.detail).toContain('Correct the findings listed under Not used');
+    expect(card.detail).toContain('Correct the findings listed under Data quality');
+    expect(card.detail).toContain('- not used: Observation/o-status (T10): status cancelled');
+    // Renderer bug (reported): the note points at a "Not used" section cards v2 no longer has.
+    expect(card.detail).not.toContain('(see Not used)');
     expect(card.detail).not.toMatch(/P\(malignant\)/);
   });
 
