@@ -280,24 +280,33 @@ function clipLine(line: string, max: number): string {
   return (cut.match(/\*\*/g)?.length ?? 0) % 2 === 1 ? `${cut}**` : cut;
 }
 
-/** Cuts a finished text at a line boundary under the budget (never inside a table row). */
-function hardCut(text: string, max: number): string {
-  const note = '\n\n_Shortened: the full reasoning is on the method page._';
-  if (text.length <= max) return text;
-  const room = max - note.length;
-  let cut = text.slice(0, room);
-  const line = cut.lastIndexOf('\n');
-  if (line > 0) cut = cut.slice(0, line);
-  return `${cut}${note}`;
+/** A detail's parts: the body may shrink; the tail (caveats, next step, versions) always stays. */
+interface Parts {
+  readonly body: readonly string[];
+  readonly tail: readonly string[];
 }
 
-function fitted(build: (layout: Layout) => string): string {
-  let text = '';
+const SHORTENED = '_Shortened: the full reasoning is on the method page._';
+
+/**
+ * The detail at the first layout that fits; failing all, the smallest layout's body cut at a line
+ * boundary (never inside a table row: a cut table row would break the table) before the tail, so
+ * that the caveats ("biopsy is the reference standard") are on every card whatever the input.
+ */
+function fitted(build: (layout: Layout) => Parts): string {
+  let parts: Parts = { body: [], tail: [] };
   for (const layout of LAYOUTS) {
-    text = build(layout);
+    parts = build(layout);
+    const text = join([...parts.body, ...parts.tail]);
     if (text.length <= DETAIL_MAX_CHARS) return text;
   }
-  return hardCut(text, DETAIL_MAX_CHARS);
+  const tail = join([SHORTENED, ...parts.tail]);
+  const room = DETAIL_MAX_CHARS - tail.length - 2;
+  let body = join(parts.body).slice(0, Math.max(room, 0));
+  const line = body.lastIndexOf('\n');
+  body = line > 0 ? body.slice(0, line) : '';
+  // A list or table cut short ends where a paragraph may begin.
+  return body === '' ? tail : `${body}\n\n${tail}`;
 }
 
 /** The card detail of an assessed level, in CommonMark/GFM, at most DETAIL_MAX_CHARS. */
@@ -310,8 +319,8 @@ export function renderDetail(
 ): string {
   const a = r.assessment;
   const quality = qualityItems(r, patient);
-  return fitted((layout) =>
-    join([
+  return fitted((layout) => ({
+    body: [
       ...lead.map((l) => clipLine(l, layout.reasonChars)),
       drivenBy(a, t),
       resultLine(r, patient, t),
@@ -319,11 +328,13 @@ export function renderDetail(
       ...evidenceRows(a, t, layout.rows),
       ...whatIfLines(a, t),
       ...qualityLines(quality, layout.quality),
+    ],
+    tail: [
       caveatLine(a, patient),
       ...(a.category === 'benign-favoured' ? [BENIGN_NEXT_STEP] : []),
       footer(a),
-    ]),
-  );
+    ],
+  }));
 }
 
 /**
@@ -341,14 +352,16 @@ export function renderNoFindingsDetail(
     ? 'Correct the findings listed under Data quality, or obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.'
     : 'Obtain MRI (with contrast and DWI/ADC) and CT, or a biopsy.';
   const quality = qualityItems(r, patient);
-  return fitted((layout) =>
-    join([
+  return fitted((layout) => ({
+    body: [
       ...lead.map((l) => clipLine(l, layout.reasonChars)),
       `**vcf-cds cannot characterise the fracture at ${where}**: ${rejected ? 'no recorded finding could be used' : 'no imaging findings are recorded'}. ${action}`,
       `For machines, the extension still carries a probability: the pre-test probability (${formatProbability(r.assessment.pretest.probability)}), which no finding updates.`,
       ...qualityLines(quality, layout.quality),
+    ],
+    tail: [
       '**Caveats**: decision support, not a diagnosis: **biopsy is the reference standard**.',
       footer(r.assessment),
-    ]),
-  );
+    ],
+  }));
 }

@@ -23,6 +23,8 @@ export interface Reason {
   readonly short: string;
   /** Set on red flags: every one must reach the summary, in fewer words if need be. */
   readonly redFlag?: { readonly compact: string };
+  /** False for a detail line that held nothing back (a G4 safeguard not applied). */
+  readonly inSummary?: false;
   /** One markdown line for the detail. */
   readonly line: string;
   /** Keeps a benign-favoured card off `info`. */
@@ -164,6 +166,7 @@ function safeguardReason(a: Assessment): Reason | undefined {
     short: s.status === 'pending' ? 'G4 safeguard pending' : 'G4 safeguard',
     line: `- ${head}${obtain}`,
     alert: false,
+    ...(s.status === 'not-applied' ? { inSummary: false as const } : {}),
   };
 }
 
@@ -271,4 +274,9 @@ export function reasonsOf(r: LevelReport, patient: PatientContext, t: Thresholds
     datedConflictReason(r),
   ];
   return out.filter((x): x is Reason => x !== undefined);
+}
+
+/** The reasons a summary (or a one-line rationale) names, in order. */
+export function summaryReasons(reasons: readonly Reason[]): Reason[] {
+  return reasons.filter((x) => x.inSummary !== false);
 }

@@ -18,7 +18,7 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
-import { reasonsOf, type Reason } from './card-reasons.js';
+import { reasonsOf, summaryReasons, type Reason } from './card-reasons.js';
 import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
 import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
 import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
@@ -314,28 +314,27 @@ function summaryFor(r: LevelReport, ctx: CardContext, reasons: readonly Reason[]
   }
   const p = formatProbability(a.probabilityMalignant, ctx.thresholds);
   const head = `${at}: ${categoryLabel(a.category)}, P ${p}`;
-  // Every red flag reaches the summary: with the conflicting values when they fit, else without.
-  const flags = reasons.filter((x) => x.redFlag !== undefined);
+  // Every red flag reaches the summary (with the conflicting values when they all fit, else
+  // without), the first right after the head; on an order card the order's state comes next.
+  const named = summaryReasons(reasons);
+  const flags = named.filter((x) => x.redFlag !== undefined);
   const full = flags.map((x) => x.short);
+  const orderNotes = [...(order ? [order] : []), ...(unlocalised ? [unlocalised] : [])];
   const flagWords =
-    `${head}; ${full.join('; ')}`.length < 140
+    [head, ...full, ...orderNotes].join('; ').length < 140
       ? full
       : flags.map((x) => x.redFlag?.compact ?? x.short);
-  const others = reasons.filter((x) => x.redFlag === undefined).map((x) => x.short);
-  // Every red flag, else the first reason, follows the head; then as room allows the order's
-  // state, the other reasons and the next step.
-  const lead = flagWords.length > 0 ? flagWords : others.slice(0, 1);
-  const remaining = flagWords.length > 0 ? others : others.slice(1);
+  const others = named.filter((x) => x.redFlag === undefined).map((x) => x.short);
+  const [first, ...rest] = [...flagWords, ...others];
   const next =
     a.category === 'benign-favoured'
       ? undefined
       : a.constellation.met
         ? 'consider biopsy'
         : 'complete imaging or biopsy';
-  return fit([head, ...lead].join('; '), [
-    ...(order ? [order] : []),
-    ...(unlocalised ? [unlocalised] : []),
-    ...remaining,
+  return fit(first === undefined ? head : `${head}; ${first}`, [
+    ...orderNotes,
+    ...rest,
     ...(r.quality.preliminary.length > 0 ? ['preliminary findings'] : []),
     ...(order || next === undefined ? [] : [next]),
   ]);
@@ -366,8 +365,14 @@ function orderLines(
   if (order.biopsyOrdered) {
     lines.push(`A biopsy of ${level} is ordered with the ${lower(order.augmentationLabel)}.`);
   } else if (critical) {
+    // Why tissue is needed: this level's own result, or only the findings without a level.
+    const why = needsTissue(r)
+      ? hasNoFindings(r)
+        ? 'and no usable finding supports a benign call'
+        : `and it is ${categoryLabel(r.assessment.category)}${r.assessment.redFlags.length > 0 ? ' with a red flag' : ''}`
+      : 'and the findings recorded without a level, which may be of this vertebra, do not support a benign call';
     lines.push(
-      `**${order.augmentationLabel} is ordered for ${level} without a biopsy, and nothing supports a benign call.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The augmentation codes (${AUGMENTATION_CODE_RANGE}) cover a bone biopsy only when one is actually performed, so order it explicitly.`,
+      `**${order.augmentationLabel} is ordered for ${level} without a biopsy, ${why}.** Cementing a fracture that may be malignant, without tissue, can delay the diagnosis; consider a biopsy before or in the same session. The augmentation codes (${AUGMENTATION_CODE_RANGE}) cover a bone biopsy only when one is actually performed, so order it explicitly.`,
     );
   }
   return lines;
@@ -386,7 +391,13 @@ function playgroundFragment(r: LevelReport): string {
   for (const item of [...r.assessment.evidence, ...r.assessment.setAside]) {
     const f = item.finding as { sign?: Sign; value?: unknown } | undefined;
     if (item.sign === undefined || f === undefined || f.sign !== item.sign) continue;
-    if (!params.has(item.sign)) params.set(item.sign, String(f.value));
+    if (params.has(item.sign)) continue;
+    // A decimal number, never exponent notation (an ADC slip of 7.5e-7 reads 0.00000075).
+    const value =
+      typeof f.value === 'number'
+        ? f.value.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 12 })
+        : String(f.value);
+    params.set(item.sign, value);
   }
   return params.toString();
 }

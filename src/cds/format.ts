@@ -1,5 +1,12 @@
 /** Wording shared by the summary, the detail and the RiskAssessment. */
-import type { Assessment, Category, EngineSettings, HeldByRule } from '../engine/index.js';
+import {
+  reachesBenign,
+  reachesMalignant,
+  type Assessment,
+  type Category,
+  type EngineSettings,
+  type HeldByRule,
+} from '../engine/index.js';
 import { DISPLAYED_PROBABILITY_BOUNDS } from '../knowledge/index.js';
 
 const CATEGORY_LABEL: Readonly<Record<Category, string>> = {
@@ -46,9 +53,12 @@ export function formatProbability(
   const shown = percent(p);
   if (thresholds !== undefined) {
     const { malignant, benign } = thresholds;
-    if (p < malignant && shown >= percent(malignant))
+    // "Reaches" as the engine decides it (log-odds, with its tolerance): 0.8999999999999999 from a
+    // pre-test of exactly 0.90 reaches 0.90 and reads "90%".
+    if (!reachesMalignant(p, malignant) && shown >= percent(malignant))
       return `${(Math.floor(p * 1000) / 10).toFixed(1)}%`;
-    if (p > benign && shown <= percent(benign)) return `${(Math.ceil(p * 1000) / 10).toFixed(1)}%`;
+    if (!reachesBenign(p, benign) && shown <= percent(benign))
+      return `${(Math.ceil(p * 1000) / 10).toFixed(1)}%`;
   }
   return `${shown}%`;
 }

@@ -157,8 +157,8 @@ export function assessPatient(
     const where = level === UNSPECIFIED_LEVEL ? 'an unspecified level' : level;
     const text =
       n === 1
-        ? `The 1 finding recorded for ${where} could not be used (see Not used).`
-        : `None of the ${n} findings recorded for ${where} could be used (see Not used).`;
+        ? `The 1 finding recorded for ${where} could not be used (each listed under Data quality).`
+        : `None of the ${n} findings recorded for ${where} could be used (each listed under Data quality).`;
     unusable.push(noFindingsReport(level, text, n));
   }
   const noLevel = rejected.get(undefined) ?? 0;
@@ -167,8 +167,8 @@ export function assessPatient(
       noFindingsReport(
         UNSPECIFIED_LEVEL,
         noLevel === 1
-          ? 'The 1 vertebral finding recorded for this patient could not be used, and no level could be read from it (see Not used).'
-          : `None of the ${noLevel} vertebral findings recorded for this patient could be used, and no level could be read from them (see Not used).`,
+          ? 'The 1 vertebral finding recorded for this patient could not be used, and no level could be read from it (each listed under Data quality).'
+          : `None of the ${noLevel} vertebral findings recorded for this patient could be used, and no level could be read from them (each listed under Data quality).`,
         noLevel,
       ),
     );

@@ -4,7 +4,7 @@
  */
 import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
 import { SOURCES } from '../knowledge/index.js';
-import { reasonsOf } from './card-reasons.js';
+import { reasonsOf, summaryReasons } from './card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
 import { hashPatientId, type AuditDraft, type HookDeps } from './handle-hook.js';
 import { assessPatient, type PatientAssessment } from './level-reports.js';
@@ -35,10 +35,9 @@ function basisOf(r: LevelReport, cancerHistory: PatientContext['cancerHistory'])
  */
 function rationaleOf(r: LevelReport, patient: PatientContext | undefined): string {
   const a = r.assessment;
-  const reasons = reasonsOf(r, patient ?? NO_PATIENT, {
-    ...a.thresholds,
-    adcCutoff: a.adcRule.cutoff,
-  }).map((x) => x.short);
+  const reasons = summaryReasons(
+    reasonsOf(r, patient ?? NO_PATIENT, { ...a.thresholds, adcCutoff: a.adcRule.cutoff }),
+  ).map((x) => x.short);
   const held = a.limitedBy.length > 0 ? `; held by: ${a.limitedBy.join(', ')}` : '';
   return `${levelLabel(r.level)}: ${categoryLabel(a.category)}, P(malignant) ${formatProbability(a.probabilityMalignant, a.thresholds)}${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${held}; G4 safeguard ${a.safeguard.status}; missing key discriminators: ${a.missingKeyDiscriminators.join(', ') || 'none'}.`;
 }

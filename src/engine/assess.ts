@@ -28,6 +28,7 @@ import { normaliseConflicts, normaliseFindings } from './normalise.js';
 import { hasMalignantKeySign, redFlagsOf } from './red-flags.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings.js';
 import { ENGINE_VERSION } from './version.js';
+import { logit, logOddsAtOrAbove, logOddsAtOrBelow } from './thresholds.js';
 
 const ALWAYS: readonly Caveat[] = [
   'biopsy-reference-standard',
@@ -57,30 +58,16 @@ function pretestOf(
   return { probability: settings.pretestProbability, basis };
 }
 
-const logit = (p: number): number => Math.log(p / (1 - p));
-
 const NO_SIGNS: ReadonlySet<never> = new Set();
 
 /**
- * Slack when comparing log-odds with a threshold's log-odds: a numerical tolerance, not a clinical
- * number. Exact arithmetic that lands on a threshold (e.g. a pre-test of 0.90 and no findings, or
- * LRs whose product is exactly 1) must count as reaching it, whatever the rounding of the last bit;
- * 1e-9 in log-odds is about 1e-10 in probability near 0.9, far below anything shown or meant.
- */
-const THRESHOLD_TOLERANCE_LOG_ODDS = 1e-9;
-
-/**
  * The category P(malignant) alone gives. Inclusive thresholds (>= 0.90, <= 0.10) are compared on
- * the log-odds scale the evidence is summed on, with THRESHOLD_TOLERANCE_LOG_ODDS of slack, so the
- * result does not hang on the rounding of 1 / (1 + exp(-x)).
+ * the log-odds scale the evidence is summed on, with a tolerance (thresholds.ts), so the result
+ * does not hang on the rounding of 1 / (1 + exp(-x)).
  */
 function categoryOf(logOdds: number, settings: EngineSettings): Category {
-  if (logOdds >= logit(settings.malignantThreshold) - THRESHOLD_TOLERANCE_LOG_ODDS) {
-    return 'malignant-favoured';
-  }
-  if (logOdds <= logit(settings.benignThreshold) + THRESHOLD_TOLERANCE_LOG_ODDS) {
-    return 'benign-favoured';
-  }
+  if (logOddsAtOrAbove(logOdds, settings.malignantThreshold)) return 'malignant-favoured';
+  if (logOddsAtOrBelow(logOdds, settings.benignThreshold)) return 'benign-favoured';
   return 'indeterminate';
 }
 

@@ -24,3 +24,4 @@ export {
   type EngineSettings,
 } from './settings.js';
 export { ENGINE_VERSION } from './version.js';
+export { reachesBenign, reachesMalignant } from './thresholds.js';

@@ -140,7 +140,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     checkCardShape(card);
     expect(card.extension['vcf-cds-assessment'].safeguardApplied).toBe(true);
     expect(card.detail).toContain(
-      '- **G4 safeguard applied** (pedicle preserved: yes, no soft tissue: yes, flocculent enhancement: yes, ADC in the benign range: yes): 4 of 4 favour benign, none malignancy;',
+      '- **G4 safeguard applied** (pedicle preserved: yes, no paravertebral soft-tissue mass: yes, flocculent, non-nodular enhancement: yes, ADC in the benign range: yes): 4 of 4 favour benign, none malignancy;',
     );
     // The G4 row shows the weight used and the one the table gives.
     expect(card.detail).toContain(
@@ -315,7 +315,7 @@ describe('card (CLINICAL-SPEC section 4)', () => {
     const card = renderCard(report(twoFindingsOnly, 'L2', true), withHistory, ctx);
     const without = renderCard(report(twoFindingsOnly, 'L2'), patient, ctx);
     expect(card.detail).toContain(
-      '(pre-test 67%, known cancer history, Luo et al., Br J Radiol 2016*; cancer history: C50.9 Malignant neoplasm of breast; age 64 (no weight))',
+      '(pre-test 67%, known cancer history, Luo et al., Br J Radiol 2016*; known cancer history: C50.9 Malignant neoplasm of breast; age 64 (no weight))',
     );
     expect(without.detail).toContain('(pre-test 49%, study cohort, 74 malignant of 150)');
     expect(card.extension['vcf-cds-assessment'].probabilityMalignant).toBeGreaterThan(
@@ -526,7 +526,8 @@ describe('detail length', () => {
         label: long,
       })),
       ignored: Array.from({ length: 1000 }, (_, i) => ({ ref: `Observation/i${i}`, reason: long })),
-      incompleteData: long,
+      dataIncomplete: true,
+      notes: [long],
     };
     const unlocalised = report([{ sign: 'pedicle', value: 'destroyed' }], 'unspecified');
     const card = renderCard(r, crowded, {

@@ -66,7 +66,6 @@ describe('assessPatient', () => {
     expect(card.detail).toContain('Observation/o-status (T10): status cancelled');
     expect(card.detail).toContain('Correct the findings listed under Data quality');
     expect(card.detail).toContain('- not used: Observation/o-status (T10): status cancelled');
-    // Renderer bug (reported): the note points at a "Not used" section cards v2 no longer has.
     expect(card.detail).not.toContain('(see Not used)');
     expect(card.detail).not.toMatch(/P\(malignant\)/);
   });
