@@ -18,15 +18,17 @@ import type { ReferenceResult } from './reference-result.js';
 import { gatherReferences } from './reference-sources.js';
 import type { ExcludedCase, ValidationReport } from './validation-report.js';
 
+export interface ValidationOptions {
+  readonly reference?: string;
+  readonly positive: Truth;
+  /** List references that match no assessed level as not counted, instead of an error. */
+  readonly allowUnmatched?: boolean;
+}
+
 /** Runs the validation and builds the report (no output written). */
 export function buildValidationReport(
   path: string,
-  options: {
-    readonly reference?: string;
-    readonly positive: Truth;
-    /** List references that match no assessed level as not counted, instead of an error. */
-    readonly allowUnmatched?: boolean;
-  },
+  options: ValidationOptions,
   ctx: CliContext,
 ): ValidationReport {
   const cohort = readCohort(path, ctx);
@@ -47,11 +49,7 @@ type CountedCase = ValidationCase & { synthetic: boolean; simulated: boolean };
 function validateCohort(
   cohort: Cohort,
   path: string,
-  options: {
-    readonly reference?: string;
-    readonly positive: Truth;
-    readonly allowUnmatched?: boolean;
-  },
+  options: ValidationOptions,
   ctx: CliContext,
 ): ValidationReport {
   const { references, from } = gatherReferences(cohort, path, options.reference);

@@ -319,6 +319,9 @@ describe('GET /playground in a browser', { timeout: TEST_MS }, () => {
     const shot = join(tmpdir(), 'vcf-cds-playground-390.png');
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot, fullPage: false });
+    await card
+      .locator('.detail')
+      .screenshot({ path: join(tmpdir(), 'vcf-cds-playground-390-detail.png') });
     await page.screenshot({
       path: join(tmpdir(), 'vcf-cds-playground-390-full.png'),
       fullPage: true,
