@@ -300,6 +300,8 @@ describe('GET /playground in a browser', { timeout: TEST_MS }, () => {
         'document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth',
       );
     expect(await fits()).toBe(true);
+    // Screenshots to look at (not compared): the page top, the card, the card's detail.
+    await page.screenshot({ path: join(tmpdir(), 'vcf-cds-playground-390-top.png') });
     await page.getByRole('button', { name: 'Malignant constellation' }).click();
     await page.getByRole('button', { name: 'Send CDS Hooks request' }).click();
     const card = page.locator('article.card');
@@ -326,6 +328,25 @@ describe('GET /playground in a browser', { timeout: TEST_MS }, () => {
       path: join(tmpdir(), 'vcf-cds-playground-390-full.png'),
       fullPage: true,
     });
+    expect(problems()).toEqual([]);
+  });
+
+  it("a card's link opened in a 390 px sidebar brings the card into view", async () => {
+    const { page, problems } = await openPlayground({
+      width: 390,
+      height: 844,
+      path: '/playground#level=T9&pedicle=destroyed&colour=red',
+    });
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    // One column: the results sit below the long forms; the page scrolls them up.
+    const heading = await page.locator('#cards-heading').boundingBox();
+    expect(heading!.y).toBeGreaterThanOrEqual(0);
+    expect(heading!.y).toBeLessThan(844);
+    // The notice of what the link held is with the results, in view too.
+    const notice = await page.locator('#link-notice').boundingBox();
+    expect(notice!.y).toBeLessThan(844);
+    expect(await page.locator('#link-notice').textContent()).toContain('colour=red');
     expect(problems()).toEqual([]);
   });
 

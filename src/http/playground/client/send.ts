@@ -99,6 +99,7 @@ export async function send(request: HookRequest, serviceId: string, note?: strin
       text || undefined,
     );
     renderCards(cards, undefined, serviceId);
+    revealResults();
     return;
   }
   const list = (body as { cards?: unknown } | undefined)?.cards;
@@ -113,6 +114,13 @@ export async function send(request: HookRequest, serviceId: string, note?: strin
     `HTTP ${response.status} in ${ms} ms: ${n} card${n === 1 ? '' : 's'}${note ? ` (${note})` : ''}.`,
   );
   renderCards(cards, list as Card[], serviceId);
+  revealResults();
+}
+
+/** In the one-column layout (a narrow sidebar) the results sit below the forms: bring them up. */
+function revealResults(): void {
+  if (window.matchMedia('(max-width: 860px)').matches)
+    byId('cards-heading').scrollIntoView({ block: 'start' });
 }
 
 export async function getJson(url: string): Promise<unknown> {
