@@ -1,9 +1,13 @@
 /**
- * GET /playground: a page where a person picks the signs of a level (or loads an example patient),
- * sends a real CDS Hooks `patient-view` request to this service, and sees the cards as an EHR would
- * show them (CLINICAL-SPEC section 4). Static files only: the page calls the public endpoints.
+ * GET /playground: a page where a person picks the signs of a level, loads an example patient,
+ * opens a card's playground link (signs in the URL fragment) or calls a hook without prefetch
+ * against a FHIR server, sends a real CDS Hooks request to this service, and sees the cards as an
+ * EHR would show them (CLINICAL-SPEC section 4). Static files only: the page calls the public
+ * endpoints.
  *
  * - `/playground`: the page (scripts from 'self' only, so it runs under the app's CSP);
+ * - `/playground/playground.js`: the page's TypeScript (playground/client) bundled by esbuild into
+ *   generated/playground by `npm run generate`; `/playground/playground.css`;
  * - `/playground/contract.json`: the input contract of CLINICAL-SPEC section 1, built from the
  *   engine's vocabulary and the published CodeSystems, so the page never repeats it;
  * - `/playground/examples[/:name]`: the example patients of `profiles/examples` (transaction Bundles).
