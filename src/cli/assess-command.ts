@@ -6,7 +6,7 @@ import { riskAssessment } from '../cds/risk-assessment.js';
 import { parseArgs, stringOption } from './args.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
-import { assessGroup, patientResources, readCohort } from './cohort.js';
+import { assessGroup, patientResources, readCohort, type Cohort } from './cohort.js';
 import { levelNotes, skippedInputs, skippedText } from './data-quality.js';
 import { ASSESS_FOOTER, patientTable } from './assess-table.js';
 import { progress } from './progress.js';
@@ -30,11 +30,31 @@ export function assessCommand(argv: readonly string[], ctx: CliContext): number 
   }
   const path = args.positional[0]!;
   const only = stringOption(args, 'patient');
-  const cohort = readCohort(path);
-  const groups = [...cohort.patients.values()].filter(
-    (g) => only === undefined || g.patientId === only,
-  );
-  if (groups.length === 0) {
+  const cohort = readCohort(path, ctx);
+  try {
+    assessCohort(cohort, path, only, args.options['json'] === true, ctx);
+  } finally {
+    cohort.dispose();
+  }
+  return 0;
+}
+
+/** Indents every line but the first (an entry inside the pretty-printed Bundle). */
+const indent = (text: string, pad: string) => text.replace(/\n/g, `\n${pad}`);
+
+/**
+ * Assesses patient after patient and writes each one's output as it comes (a table, or a Bundle
+ * entry inside a Bundle written piece by piece), so the output never has to fit in memory either.
+ */
+function assessCohort(
+  cohort: Cohort,
+  path: string,
+  only: string | undefined,
+  json: boolean,
+  ctx: CliContext,
+): void {
+  const total = only === undefined ? cohort.patientCount : cohort.hasPatient(only) ? 1 : 0;
+  if (total === 0) {
     throw new CliError(
       'ERR_RESOURCE',
       only === undefined
@@ -44,15 +64,20 @@ export function assessCommand(argv: readonly string[], ctx: CliContext): number 
     );
   }
   const now = ctx.now();
-  const json = args.options['json'] === true;
-  const counter = progress(ctx.io, 'assessed patients', groups.length);
-  const tables: string[] = [];
-  const entries: Record<string, unknown>[] = [];
+  const counter = progress(ctx.io, 'assessed patients', total);
   /** --json: the patients whose unused resources no RiskAssessment can carry (no level assessed). */
   const unreported: string[] = [];
   let skippedCount = 0;
   let skippedPatients = 0;
-  groups.forEach((group, i) => {
+  let done = 0;
+  let entries = 0;
+  if (json) {
+    ctx.io.out(
+      `{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "timestamp": ${JSON.stringify(now.toISOString())},\n  "entry": [`,
+    );
+  }
+  for (const group of cohort.patients()) {
+    if (only !== undefined && group.patientId !== only) continue;
     const assessed = assessGroup(cohort, group, ctx);
     const skipped = skippedInputs(assessed, patientResources(cohort, group));
     if (skipped.length > 0) {
@@ -72,7 +97,8 @@ export function assessCommand(argv: readonly string[], ctx: CliContext): number 
         resource['note'] = [...(resource['note'] as unknown[]), ...notes];
         // Output about synthetic input stays labelled synthetic.
         if (group.synthetic) resource['meta'] = { tag: [SYNTHETIC_TAG] };
-        entries.push({ fullUrl: `urn:uuid:${id}`, resource });
+        const entry = JSON.stringify({ fullUrl: `urn:uuid:${id}`, resource }, null, 2);
+        ctx.io.out(`${entries++ === 0 ? '' : ','}\n    ${indent(entry, '    ')}`);
       }
       if (assessed.reports.length === 0 && skipped.length > 0) {
         unreported.push(
@@ -80,27 +106,20 @@ export function assessCommand(argv: readonly string[], ctx: CliContext): number 
         );
       }
     } else {
-      tables.push(patientTable(group.patientId, assessed, group.synthetic, skipped));
+      ctx.io.out(`${patientTable(group.patientId, assessed, group.synthetic, skipped)}\n`);
     }
-    counter.tick(i + 1);
-  });
+    counter.tick(++done);
+  }
   counter.finish();
-  if (json && skippedCount > 0) {
-    // stdout holds only the Bundle; what was set aside is said on stderr too, not only in notes.
-    ctx.io.err(
-      `vcf-cds: warning: ${skippedCount} resource(s) of ${skippedPatients} patient(s) not used; each is listed in RiskAssessment.note of its patient's levels\n${unreported.join('')}`,
-    );
-  }
   if (json) {
-    const bundle = {
-      resourceType: 'Bundle',
-      type: 'collection',
-      timestamp: now.toISOString(),
-      entry: entries,
-    };
-    ctx.io.out(`${JSON.stringify(bundle, null, 2)}\n`);
+    ctx.io.out(entries === 0 ? ']\n}\n' : '\n  ]\n}\n');
+    if (skippedCount > 0) {
+      // stdout holds only the Bundle; what was set aside is said on stderr too, not only in notes.
+      ctx.io.err(
+        `vcf-cds: warning: ${skippedCount} resource(s) of ${skippedPatients} patient(s) not used; each is listed in RiskAssessment.note of its patient's levels\n${unreported.join('')}`,
+      );
+    }
   } else {
-    ctx.io.out(`${tables.join('\n')}\n${ASSESS_FOOTER}`);
+    ctx.io.out(ASSESS_FOOTER);
   }
-  return 0;
 }

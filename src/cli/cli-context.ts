@@ -4,6 +4,7 @@
  * with captured output.
  */
 import type { EngineSettings } from '../engine/index.js';
+import type { BatchOptions } from './patient-batches.js';
 
 /** Output channels, injected. */
 export interface CliIo {
@@ -11,8 +12,13 @@ export interface CliIo {
   readonly out: (text: string) => void;
   /** Standard error (messages, warnings, progress). */
   readonly err: (text: string) => void;
-  /** Whether stderr is a terminal: progress is drawn only then, so logs and tests stay clean. */
+  /**
+   * Whether progress may be drawn: stderr is a terminal, CI is not set and --quiet was not given
+   * (main.ts), so logs and tests stay clean.
+   */
   readonly interactive: boolean;
+  /** The terminal progress is drawn on (process.stderr); none: no progress. */
+  readonly terminal?: NodeJS.WritableStream;
 }
 
 /** Everything a command needs from outside. */
@@ -24,5 +30,7 @@ export interface CliContext {
   /** VCF_ADC_MINIMUM (no default). */
   readonly adcMinimum?: number;
   readonly now: () => Date;
+  /** How inputs are grouped by patient (tests use small values to exercise the on-disk path). */
+  readonly batches?: BatchOptions;
   readonly newId: () => string;
 }

@@ -1,52 +1,103 @@
 /**
- * The resources of a cohort path, grouped per patient and ready to assess: reads the files,
- * sets the biopsy reference Observations aside (they must never reach the assessment), and runs
- * each patient through the same FHIR layer and engine the CDS service uses.
+ * The resources of a cohort path, grouped per patient and ready to assess, read as a stream: one
+ * pass over the files numbers the patients, sets the biopsy reference Observations aside (they
+ * must never reach the assessment; only their reference result is kept) and files each resource
+ * under its patient (patient-batches.ts); the patients are then handed out one at a time, each
+ * with all its resources wherever they were in the input. Memory stays flat with input size: one
+ * batch of patients, the resources that name no patient, and an id per patient.
  */
+import { statSync } from 'node:fs';
 import { assessPatient, type PatientAssessment } from '../cds/level-reports.js';
+import { levelFromBodySite } from '../fhir/index.js';
 import type { CliContext } from './cli-context.js';
+import { patientFullUrls, patientIdOf, type PatientGroup } from './group-by-patient.js';
+import { DEFAULT_BATCH_OPTIONS, PatientBatches } from './patient-batches.js';
+import { progress } from './progress.js';
+import { forEachResourceUnit, listResourceFiles, type SourcedResource } from './read-resources.js';
 import {
-  groupByPatient,
-  patientFullUrls,
-  patientIdOf,
-  type PatientGroup,
-} from './group-by-patient.js';
-import { listResourceFiles, readResourceFile, type SourcedResource } from './read-resources.js';
-import { isReferenceObservation } from './reference-result.js';
+  isReferenceObservation,
+  referenceFromObservation,
+  type ReferenceResult,
+} from './reference-result.js';
 
-/** A cohort path read and grouped; reference Observations kept apart. */
+/** A cohort path read and filed per patient; reference results kept apart. */
 export interface Cohort {
   readonly files: readonly string[];
   readonly directory: boolean;
-  readonly patients: ReadonlyMap<string, PatientGroup>;
+  /** Patients in order of first appearance. */
+  readonly patientIds: () => Iterable<string>;
+  readonly hasPatient: (id: string) => boolean;
+  readonly patientCount: number;
+  /** Resources that name no patient; given to every patient's assessment. */
   readonly shared: readonly SourcedResource[];
-  /** Biopsy reference Observations found among the resources, with their patient. */
-  readonly referenceObservations: readonly {
-    readonly item: SourcedResource;
-    readonly patientId: string | undefined;
-  }[];
+  /** The reference results of the biopsy Observations among the resources. */
+  readonly fhirReferences: readonly ReferenceResult[];
+  /** Every patient with all its resources, in order of first appearance, one at a time. */
+  readonly patients: () => Generator<PatientGroup>;
+  /** Removes temporary files; call when done, also after an error. */
+  readonly dispose: () => void;
 }
 
-/** Reads a file or directory of FHIR resources (see read-resources.ts). */
-export function readCohort(path: string): Cohort {
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // reading it will name the error
+  }
+}
+
+/** Reads a file or directory of FHIR resources (see read-resources.ts) in one streaming pass. */
+export function readCohort(path: string, ctx: Pick<CliContext, 'io' | 'batches'>): Cohort {
   const { files, directory } = listResourceFiles(path);
-  const items = files.flatMap((f) => readResourceFile(f));
-  const findings: SourcedResource[] = [];
-  const references: SourcedResource[] = [];
-  for (const item of items)
-    (isReferenceObservation(item.resource) ? references : findings).push(item);
-  const patientByFullUrl = patientFullUrls(items);
-  const { patients, shared } = groupByPatient(findings, patientByFullUrl);
-  const referenceObservations = references.map((item) => ({
-    item,
-    patientId: patientIdOf(item, patientByFullUrl),
-  }));
+  const sizes = files.map(sizeOf);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const batches = new PatientBatches(total, ctx.batches ?? DEFAULT_BATCH_OPTIONS);
+  const shared: SourcedResource[] = [];
+  const fhirReferences: ReferenceResult[] = [];
+  const counter = progress(ctx.io, 'read', total, { unit: 'bytes' });
+  try {
+    let before = 0;
+    files.forEach((file, i) => {
+      forEachResourceUnit(file, (items, bytesRead) => {
+        // A urn:uuid reference resolves inside its own Bundle (FHIR R4 Bundle, "Resolving references").
+        const fullUrls = patientFullUrls(items);
+        for (const item of items) {
+          const patientId = patientIdOf(item, fullUrls);
+          if (isReferenceObservation(item.resource)) {
+            const r = referenceFromObservation(item, patientId, levelFromBodySite);
+            if (r !== undefined) fhirReferences.push(r);
+          } else if (patientId === undefined) shared.push(item);
+          else batches.add(patientId, item);
+        }
+        counter.tick(before + bytesRead);
+      });
+      before += sizes[i]!;
+    });
+    counter.finish();
+  } catch (error) {
+    counter.finish();
+    batches.dispose();
+    throw error;
+  }
   return {
     files,
     directory,
-    patients,
+    patientIds: () => batches.patientIds,
+    hasPatient: (id) => batches.has(id),
+    patientCount: batches.size,
     shared,
-    referenceObservations,
+    fhirReferences,
+    *patients() {
+      for (const { patientId, items } of batches.patients()) {
+        yield {
+          patientId,
+          resources: [...items],
+          synthetic: items.some((i) => i.synthetic),
+          simulated: items.some((i) => i.simulated),
+        };
+      }
+    },
+    dispose: () => batches.dispose(),
   };
 }
 

@@ -7,6 +7,15 @@ function reason(error: unknown): string {
   return typeof code === 'string' ? code : String(error);
 }
 
+/** ERR_FILE naming the file, for an I/O error. */
+export function fileError(path: string, error: unknown, action: string): CliError {
+  return new CliError(
+    'ERR_FILE',
+    reason(error) === 'ENOENT' ? 'no such file' : `${action} (${reason(error)})`,
+    { file: path },
+  );
+}
+
 /** U+FEFF, the byte order mark some Windows editors and exports put at the start of UTF-8 files. */
 const BOM = '\uFEFF';
 
@@ -19,11 +28,7 @@ export function readText(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError(
-      'ERR_FILE',
-      reason(error) === 'ENOENT' ? 'no such file' : `cannot read (${reason(error)})`,
-      { file: path },
-    );
+    throw fileError(path, error, 'cannot read');
   }
   return text.startsWith(BOM) ? text.slice(BOM.length) : text;
 }

@@ -11,6 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { startupErrorLine, STARTUP_EXIT_CODE } from './startup-error.js';
 
+/** CI is set by CI systems (GitHub Actions, GitLab, ...); "false" or "0" means it is not. */
+function isCi(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
 async function main(): Promise<number> {
   const debug = process.env['VCF_CDS_DEBUG'] !== undefined;
   let modules;
@@ -41,7 +46,9 @@ async function main(): Promise<number> {
       io: {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
-        interactive: process.stderr.isTTY === true,
+        // A progress bar only for a person at a terminal: not in CI logs, not into a file or pipe.
+        interactive: process.stderr.isTTY === true && !isCi(process.env['CI']),
+        terminal: process.stderr,
       },
       engine: config.engine,
       cancerSnomedCodes: config.cancerSnomedCodes,

@@ -7,7 +7,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { CliError, type Place } from './cli-error.js';
-import { readText } from './files.js';
+import { fileError, readText } from './files.js';
+import { forEachLine } from './line-reader.js';
 import { isSimulateOutput, isSyntheticTagged } from './synthetic-tag.js';
 
 export type Resource = Readonly<Record<string, unknown>> & { readonly resourceType: string };
@@ -131,22 +132,53 @@ function unpack(
   });
 }
 
+/** Whether a file is read as NDJSON (by extension; JSON otherwise). */
+export function isNdjson(path: string): boolean {
+  return NDJSON_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+/**
+ * The resources of one file, one unit at a time: an NDJSON line (read as it streams by, so a file
+ * of any size is never held whole), or a whole JSON file. A unit's Bundle comes unpacked; each
+ * call gets every resource of one unit (so `urn:uuid:` references resolve inside their Bundle) and
+ * the bytes of the file read so far.
+ */
+export function forEachResourceUnit(
+  path: string,
+  onUnit: (items: SourcedResource[], bytesRead: number) => void,
+): void {
+  if (!isNdjson(path)) {
+    const place: Place = { file: path };
+    const out: SourcedResource[] = [];
+    const text = readText(path);
+    unpack(asResource(parseJson(text, place), place), { file: path }, UNMARKED, out);
+    onUnit(out, Buffer.byteLength(text));
+    return;
+  }
+  let reading = true;
+  try {
+    forEachLine(path, (raw, lineNumber, bytesRead) => {
+      reading = false;
+      const line = raw.trim();
+      if (line !== '') {
+        const origin: Origin = { file: path, line: lineNumber };
+        const out: SourcedResource[] = [];
+        unpack(asResource(parseJson(line, origin), origin), origin, UNMARKED, out);
+        onUnit(out, bytesRead);
+      }
+      reading = true;
+    });
+  } catch (error) {
+    // Errors of the callback pass through; only the file's own I/O errors are named here.
+    if (reading && !(error instanceof CliError)) throw fileError(path, error, 'cannot read');
+    throw error;
+  }
+}
+
 /** Every resource of one JSON or NDJSON file (by extension; JSON when unknown). */
 export function readResourceFile(path: string): SourcedResource[] {
-  const text = readText(path);
   const out: SourcedResource[] = [];
-  if (NDJSON_EXTENSIONS.has(extname(path).toLowerCase())) {
-    const lines = text.split('\n');
-    lines.forEach((raw, i) => {
-      const line = raw.trim();
-      if (line === '') return;
-      const place: Place = { file: path, line: i + 1 };
-      unpack(asResource(parseJson(line, place), place), { file: path, line: i + 1 }, UNMARKED, out);
-    });
-    return out;
-  }
-  const place: Place = { file: path };
-  unpack(asResource(parseJson(text, place), place), { file: path }, UNMARKED, out);
+  forEachResourceUnit(path, (items) => out.push(...items));
   return out;
 }
 

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { levelFromBodySite } from '../fhir/index.js';
 import { CliError } from './cli-error.js';
 import type { Cohort } from './cohort.js';
 import { readText } from './files.js';
@@ -13,7 +12,6 @@ import {
   BIOPSY_REFERENCE_CODE,
   mergeReferences,
   parseReferenceCsv,
-  referenceFromObservation,
   type ReferenceResult,
 } from './reference-result.js';
 
@@ -34,9 +32,7 @@ export function gatherReferences(
     all.push(...parseReferenceCsv(readText(csv), csv));
     from.push(`CSV ${csv}`);
   }
-  const fromFhir = cohort.referenceObservations
-    .map(({ item, patientId }) => referenceFromObservation(item, patientId, levelFromBodySite))
-    .filter((r): r is ReferenceResult => r !== undefined);
+  const fromFhir = cohort.fhirReferences;
   if (fromFhir.length > 0) {
     all.push(...fromFhir);
     from.push(

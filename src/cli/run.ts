@@ -8,6 +8,7 @@ import { CliError, errorLine } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { simulateCommand, SIMULATE_USAGE } from './simulate-command.js';
 import { validateCommand, VALIDATE_USAGE } from './validate-command.js';
+import { versionLine } from './version.js';
 
 export const USAGE = `vcf-cds: benign vs malignant vertebral compression fracture, from CT/MRI findings as
 FHIR R4 Observations (Zhao et al., Front. Med. 2026). Decision support, not a diagnosis.
@@ -18,6 +19,11 @@ Commands:
                           [--out REPORT.html] [--json] [--allow-unmatched]
   vcf-cds simulate [--n N] [--seed S] [--out DIR|FILE.ndjson]
   vcf-cds help [COMMAND]
+  vcf-cds --version | -V
+
+Options of every command:
+  --quiet, -q   no progress bar (shown otherwise on a terminal for long runs, never when
+                CI is set or stderr is not a terminal); warnings and errors still go to stderr
 
 Engine settings come from the same VCF_* environment variables as the service (README, "Settings").
 How the assessment works, every rule, number and source: docs/clinical-logic.md (in the package;
@@ -34,10 +40,25 @@ type CommandName = keyof typeof COMMANDS;
 const isCommand = (s: string | undefined): s is CommandName =>
   s !== undefined && Object.hasOwn(COMMANDS, s);
 
+/** argv without --quiet / -q (before any "--"), and whether it was there. */
+function takeQuiet(argv: readonly string[]): { argv: string[]; quiet: boolean } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  const tail = end === -1 ? [] : argv.slice(end);
+  const kept = head.filter((a) => a !== '--quiet' && a !== '-q');
+  return { argv: [...kept, ...tail], quiet: kept.length !== head.length };
+}
+
 /** Runs one command line; returns the process exit code (0 ok, 1 bad input, 2 usage, 70 internal). */
-export function runCli(argv: readonly string[], ctx: CliContext, debug = false): number {
+export function runCli(allArgs: readonly string[], given: CliContext, debug = false): number {
+  const { argv, quiet } = takeQuiet(allArgs);
+  const ctx: CliContext = quiet ? { ...given, io: { ...given.io, interactive: false } } : given;
   const [name, ...rest] = argv;
   try {
+    if (name === '--version' || name === '-V') {
+      ctx.io.out(versionLine());
+      return 0;
+    }
     if (name === undefined) throw new CliError('ERR_USAGE', `no command\n\n${USAGE}`);
     if (name === 'help' || name === '--help' || name === '-h') {
       const topic = rest[0];

@@ -1,9 +1,13 @@
 /**
- * GET /playground: a page where a person picks the signs of a level (or loads an example patient),
- * sends a real CDS Hooks `patient-view` request to this service, and sees the cards as an EHR would
- * show them (CLINICAL-SPEC section 4). Static files only: the page calls the public endpoints.
+ * GET /playground: a page where a person picks the signs of a level, loads an example patient,
+ * opens a card's playground link (signs in the URL fragment) or calls a hook without prefetch
+ * against a FHIR server, sends a real CDS Hooks request to this service, and sees the cards as an
+ * EHR would show them (CLINICAL-SPEC section 4). Static files only: the page calls the public
+ * endpoints.
  *
  * - `/playground`: the page (scripts from 'self' only, so it runs under the app's CSP);
+ * - `/playground/playground.js`: the page's TypeScript (playground/client) bundled by esbuild into
+ *   generated/playground by `npm run generate`; `/playground/playground.css`;
  * - `/playground/contract.json`: the input contract of CLINICAL-SPEC section 1, built from the
  *   engine's vocabulary and the published CodeSystems, so the page never repeats it;
  * - `/playground/examples[/:name]`: the example patients of `profiles/examples` (transaction Bundles).
@@ -23,8 +27,11 @@ import {
   isQuantitySign,
 } from '../engine/index.js';
 import { projectRoot } from '../project-root.js';
-import { findService, PREFETCH } from '../cds/services.js';
+import type { Coding, ContractSign, PlaygroundContract } from './playground/client/contract.js';
+import { findService } from '../cds/services.js';
 import {
+  AUGMENTATION_CPT,
+  BIOPSY_CPT,
   CANONICAL_BASE,
   VCF_FINDING_SYSTEM,
   VCF_FINDING_VALUE_SYSTEM,
@@ -33,10 +40,26 @@ import {
 } from '../terminology/index.js';
 
 const ROOT = projectRoot();
+/** The page's script, bundled by `npm run generate:playground` (esbuild) from playground/client. */
+const BUNDLE_DIR = join(ROOT, 'generated', 'playground');
 const EXAMPLES_DIR = join(ROOT, 'profiles', 'examples');
 const SUFFIX = '.bundle.json';
-/** The service the page calls: the patient-view one. */
+/** The service the sign form calls: the patient-view one. */
 const SERVICE_ID = 'vcf-assessment';
+/**
+ * The EHR mode's defaults (DECISIONS.md, "Local sandbox"): the FHIR server `npm run sandbox`
+ * starts, and an example patient it holds (profiles/examples/benign.bundle.json).
+ */
+export const EHR_DEFAULTS = {
+  fhirServer: 'http://localhost:8103/fhir/R4',
+  patientId: 'vcf-example-benign',
+} as const;
+
+function cpt(codes: readonly Coding[], code: string): Coding {
+  const found = codes.find((c) => c.code === code);
+  if (found === undefined) throw new Error(`CPT ${code} missing from src/terminology`);
+  return { system: found.system, code: found.code, display: found.display };
+}
 
 /**
  * The page's files: beside this module when a build copies them there, else in the source tree
@@ -54,16 +77,12 @@ function displays(cs: {
 }
 
 /** The input contract as the page needs it (CLINICAL-SPEC section 1). */
-export function playgroundContract() {
+export function playgroundContract(): PlaygroundContract {
   const findingDisplay = displays(findingCodeSystem);
   const valueDisplay = displays(valueCodeSystem);
   const service = findService(SERVICE_ID);
   return {
-    service: {
-      id: SERVICE_ID,
-      hook: service?.hook ?? 'patient-view',
-      prefetchKeys: Object.keys(PREFETCH),
-    },
+    service: { id: SERVICE_ID, hook: service?.hook ?? 'patient-view' },
     profile: `${CANONICAL_BASE}/StructureDefinition/vcf-finding-observation`,
     systems: {
       finding: VCF_FINDING_SYSTEM,
@@ -73,7 +92,13 @@ export function playgroundContract() {
       ucum: 'http://unitsofmeasure.org',
     },
     levels: VERTEBRAL_LEVELS,
-    signs: SIGNS.map((sign) => {
+    orders: {
+      vertebroplastyCervicothoracic: cpt(AUGMENTATION_CPT, '22510'),
+      vertebroplastyLumbosacral: cpt(AUGMENTATION_CPT, '22511'),
+      biopsy: cpt(BIOPSY_CPT, '20225'),
+    },
+    ehr: EHR_DEFAULTS,
+    signs: SIGNS.map((sign): ContractSign => {
       const base = {
         sign,
         label: SIGN_LABELS[sign],
@@ -97,7 +122,7 @@ export function playgroundContract() {
           })),
         };
       }
-      return base;
+      throw new Error(`sign ${sign} has no kind`);
     }),
   };
 }
@@ -129,6 +154,10 @@ export function playgroundRouter(): Router {
   const dir = pageDir();
   const contract = JSON.stringify(playgroundContract());
   router.get('/playground', (_req, res) => {
+    if (!existsSync(join(BUNDLE_DIR, 'playground.js'))) {
+      notFound(res, 'The playground script is not built: run `npm run generate`.');
+      return;
+    }
     res.set('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'), (error) => {
       if (error && !res.headersSent)
@@ -150,6 +179,16 @@ export function playgroundRouter(): Router {
     }
     res.type('application/fhir+json').send(readFileSync(join(EXAMPLES_DIR, name + SUFFIX), 'utf8'));
   });
-  router.use('/playground', express.static(dir, { index: false, cacheControl: true, maxAge: 0 }));
+  // The bundle and its source map (generated/), and the stylesheet: nothing else of the folder
+  // (the TypeScript sources stay unserved).
+  router.use(
+    '/playground',
+    express.static(BUNDLE_DIR, { index: false, cacheControl: true, maxAge: 0 }),
+  );
+  router.get('/playground/playground.css', (_req, res) => {
+    res.sendFile(join(dir, 'playground.css'), (error) => {
+      if (error && !res.headersSent) notFound(res, 'The playground stylesheet is not installed.');
+    });
+  });
   return router;
 }

@@ -39,7 +39,7 @@ describe('the npm package', () => {
       'profiles/CodeSystem-vcf-finding.json',
       'profiles/examples/benign.bundle.json',
       'src/http/playground/index.html',
-      'src/http/playground/playground.js',
+      'generated/playground/playground.js',
       'src/http/playground/playground.css',
     ]) {
       expect(paths).toContain(needed);
@@ -52,6 +52,8 @@ describe('the npm package', () => {
     expect(
       paths.filter((p) => p.startsWith('src/') && !p.startsWith('src/http/playground/')),
     ).toEqual([]);
+    // The page's TypeScript is bundled into generated/; its sources are not shipped.
+    expect(paths.filter((p) => p.startsWith('src/http/playground/client/'))).toEqual([]);
   }, 60_000);
 
   it('packing builds first (validators generated, TypeScript compiled); npm ci builds nothing', () => {

@@ -14,7 +14,10 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validateResource } from '../../src/fhir/index.js';
+import { startFhirDouble, type FhirDouble } from './playground-fhir-double.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { CHROMIUM_PATH } from '../setup/chromium.js';
 
@@ -36,6 +39,7 @@ let service: TestService;
 let server: Server;
 let base: string;
 let browser: Browser;
+let fhir: FhirDouble;
 
 /**
  * Generous waits: on a loaded machine (two shared cores, the whole suite in parallel) Chromium
@@ -52,12 +56,14 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  fhir = await startFhirDouble();
 }, TEST_MS);
 
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   await service?.close();
+  await fhir?.close();
 }, TEST_MS);
 
 interface Opened {
@@ -73,8 +79,12 @@ afterEach(async () => {
   context = undefined;
 });
 
-async function openPlayground(): Promise<Opened> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+async function openPlayground(
+  options: { width?: number; height?: number; path?: string } = {},
+): Promise<Opened> {
+  context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 1000 },
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -87,7 +97,7 @@ async function openPlayground(): Promise<Opened> {
       'window.cspViolations = []; document.addEventListener("securitypolicyviolation", (e) =>' +
       ' window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));',
   });
-  const response = await page.goto(`${base}/playground`);
+  const response = await page.goto(`${base}${options.path ?? '/playground'}`);
   expect(response?.status()).toBe(200);
   await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
   return {
@@ -281,5 +291,164 @@ describe('GET /playground in a browser', { timeout: TEST_MS }, () => {
     // Chromium reports the refused request itself; nothing else may go wrong.
     expect(problems().filter((p) => !/status of 400/.test(p))).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it('fits a 390 px EHR sidebar: no sideways scroll, cards and form included', async () => {
+    const { page, problems } = await openPlayground({ width: 390, height: 844 });
+    const fits = () =>
+      page.evaluate(
+        'document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth',
+      );
+    expect(await fits()).toBe(true);
+    // Screenshots to look at (not compared): the page top, the card, the card's detail.
+    await page.screenshot({ path: join(tmpdir(), 'vcf-cds-playground-390-top.png') });
+    await page.getByRole('button', { name: 'Malignant constellation' }).click();
+    await page.getByRole('button', { name: 'Send CDS Hooks request' }).click();
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    // The longest parts of a card: the evidence table, the suggestion's resource, the feedback JSON.
+    await card
+      .getByRole('button', { name: /biopsy/i })
+      .first()
+      .click();
+    await page.locator('#request-details summary').click();
+    expect(await page.evaluate('window.innerWidth')).toBe(390);
+    expect(await fits()).toBe(true);
+    const table = card.locator('.detail table').first();
+    expect(await table.isVisible()).toBe(true);
+    const box = await card.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    const shot = join(tmpdir(), 'vcf-cds-playground-390.png');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot, fullPage: false });
+    await card
+      .locator('.detail')
+      .screenshot({ path: join(tmpdir(), 'vcf-cds-playground-390-detail.png') });
+    await page.screenshot({
+      path: join(tmpdir(), 'vcf-cds-playground-390-full.png'),
+      fullPage: true,
+    });
+    expect(problems()).toEqual([]);
+  });
+
+  it("a card's link opened in a 390 px sidebar brings the card into view", async () => {
+    const { page, problems } = await openPlayground({
+      width: 390,
+      height: 844,
+      path: '/playground#level=T9&pedicle=destroyed&colour=red',
+    });
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    // One column: the results sit below the long forms; the page scrolls them up.
+    const heading = await page.locator('#cards-heading').boundingBox();
+    expect(heading!.y).toBeGreaterThanOrEqual(0);
+    expect(heading!.y).toBeLessThan(844);
+    // The notice of what the link held is with the results, in view too.
+    const notice = await page.locator('#link-notice').boundingBox();
+    expect(notice!.y).toBeLessThan(844);
+    expect(await page.locator('#link-notice').textContent()).toContain('colour=red');
+    expect(problems()).toEqual([]);
+  });
+
+  it("opens a card's playground link: signs filled in from the fragment, card shown at once, ignored keys named", async () => {
+    const { page, problems } = await openPlayground({
+      path: '/playground#level=L1&pedicle=destroyed&paravertebral-soft-tissue=true&adc=0.75&colour=red&dwi-signal=purple&adc-reference=1.2',
+    });
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    expect(await card.count()).toBe(1);
+    expect((await card.getByRole('heading', { level: 3 }).textContent()) ?? '').toContain('L1');
+    expect(await page.getByLabel('Vertebral level', { exact: true }).inputValue()).toBe('L1');
+    expect(await page.getByLabel('Pedicle', { exact: true }).inputValue()).toBe('destroyed');
+
+    const notice = page.locator('#link-notice');
+    expect(await notice.isVisible()).toBe(true);
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toContain('4 signs at L1');
+    expect(text).toContain('colour=red');
+    expect(text).toContain('dwi-signal=purple');
+    expect(text).not.toContain('pedicle=destroyed');
+
+    // The request holds exactly the signs of the link, at L1.
+    const request = await shownRequest(page);
+    const sent = (request.prefetch.findings.entry ?? []).map((e) => {
+      const o = e.resource as unknown as {
+        code: { coding: { code: string }[] };
+        bodySite: { coding: { code: string }[] };
+      };
+      return `${o.code.coding[0]!.code}@${o.bodySite.coding[0]!.code}`;
+    });
+    expect(sent.sort()).toEqual(
+      ['adc@L1', 'adc-reference@L1', 'paravertebral-soft-tissue@L1', 'pedicle@L1'].sort(),
+    );
+    expect(request.prefetch.conditions.entry ?? []).toEqual([]);
+
+    // A new link in the same tab (hashchange) replaces the signs; a clean link shows no warning.
+    await page.evaluate('location.hash = "#level=T9&pedicle=preserved"');
+    await page
+      .locator('#request', { hasText: '"T9' })
+      .waitFor({ state: 'attached', timeout: WAIT_MS });
+    expect(await page.getByLabel('Pedicle', { exact: true }).inputValue()).toBe('preserved');
+    expect(
+      await page.getByLabel('Paravertebral soft tissue', { exact: false }).first().inputValue(),
+    ).toBe('');
+    expect(await notice.textContent()).not.toContain('Ignored');
+    expect(problems()).toEqual([]);
+  });
+
+  it('calls a hook WITHOUT prefetch, as an EHR would: the service reads the FHIR server', async () => {
+    const { page, problems } = await openPlayground();
+    expect(await page.getByLabel('FHIR server (fhirServer)').inputValue()).toBe(
+      'http://localhost:8103/fhir/R4',
+    );
+    expect(await page.getByLabel('Patient id').inputValue()).toBe('vcf-example-benign');
+    await page.getByLabel('FHIR server (fhirServer)').fill(fhir.base);
+    await page
+      .getByLabel('Hook', { exact: true })
+      .selectOption({ label: 'patient-view: vcf-assessment' });
+    await page.getByRole('button', { name: 'Call the hook without prefetch' }).click();
+
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    const summary = (await card.getByRole('heading', { level: 3 }).textContent()) ?? '';
+    expect(summary).toContain('L1');
+    expect(summary).toContain('benign-favoured');
+    const request = (await shownRequest(page)) as unknown as Record<string, unknown>;
+    expect(request['prefetch']).toBeUndefined();
+    expect(request['fhirServer']).toBe(fhir.base);
+    expect(
+      fhir.requests.some((r) => r.startsWith('/fhir/R4/Observation?patient=vcf-example-benign')),
+    ).toBe(true);
+    expect(fhir.requests).toContain('/fhir/R4/Patient/vcf-example-benign');
+
+    // An order hook carries a draft vertebroplasty of the chosen level.
+    const orderHook = await page
+      .getByLabel('Hook', { exact: true })
+      .locator('option', { hasText: 'order-sign' });
+    await page
+      .getByLabel('Hook', { exact: true })
+      .selectOption({ label: (await orderHook.textContent())! });
+    await page.getByLabel('Vertebroplasty ordered for level').selectOption('L1');
+    await page.getByRole('button', { name: 'Call the hook without prefetch' }).click();
+    await page
+      .locator('#request', { hasText: '"draftOrders' })
+      .waitFor({ state: 'attached', timeout: WAIT_MS });
+    await page.locator('#status', { hasText: /^HTTP \d+/ }).waitFor({ timeout: WAIT_MS });
+    expect(await page.locator('#status').textContent()).toMatch(
+      /^HTTP 200 .*order-sign without prefetch/,
+    );
+    expect(await card.count()).toBeGreaterThanOrEqual(1);
+
+    // An unknown patient: the service cannot obtain the data and says so (412), shown readably.
+    await page
+      .getByLabel('Hook', { exact: true })
+      .selectOption({ label: 'patient-view: vcf-assessment' });
+    await page.getByLabel('Patient id').fill('no-such-patient');
+    await page.getByRole('button', { name: 'Call the hook without prefetch' }).click();
+    const alert = page.locator('#error');
+    await alert.waitFor({ state: 'visible', timeout: WAIT_MS });
+    expect((await alert.textContent()) ?? '').toMatch(/HTTP 412/);
+    expect(await card.count()).toBe(0);
+    expect(problems().filter((p) => !/status of 412/.test(p))).toEqual([]);
   });
 });
