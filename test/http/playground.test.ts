@@ -20,6 +20,13 @@ import { validateResource } from '../../src/fhir/index.js';
 import { startFhirDouble, type FhirDouble } from './playground-fhir-double.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { CHROMIUM_PATH } from '../setup/chromium.js';
+import { examplePatientView } from '../support/hook-requests.js';
+
+interface ApiCard {
+  readonly summary: string;
+  readonly links: readonly { readonly label: string; readonly url: string }[];
+  readonly extension: { readonly 'vcf-cds-assessment': { readonly category: string } };
+}
 
 // The flags the machine notes give: no sandbox as root, and no background traffic to Google's hosts.
 const CHROMIUM_ARGS = [
@@ -394,6 +401,40 @@ describe('GET /playground in a browser', { timeout: TEST_MS }, () => {
     ).toBe('');
     expect(await notice.textContent()).not.toContain('Ignored');
     expect(problems()).toEqual([]);
+  });
+
+  it("a card's own links open: the method page renders, the playground link shows the same card", async () => {
+    // A real card from the service, reached on this server's origin: its links are absolute on it.
+    const res = await fetch(`${base}/cds-services/vcf-assessment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(examplePatientView('malignant')),
+    });
+    expect(res.status).toBe(200);
+    const [apiCard] = ((await res.json()) as { cards: ApiCard[] }).cards;
+    const link = (label: RegExp) => apiCard!.links.find((l) => label.test(l.label))?.url ?? '';
+    const method = link(/How this assessment works/);
+    const playground = link(/playground/);
+    expect(method).toBe(`${base}/method`);
+    expect(playground.startsWith(`${base}/playground#level=T10&`)).toBe(true);
+    expect(playground).not.toContain('vcf-example');
+
+    const { page, problems } = await openPlayground({ path: playground.slice(base.length) });
+    const card = page.locator('article.card');
+    await card.first().waitFor({ timeout: WAIT_MS });
+    expect(await card.count()).toBe(1);
+    // The same signs give the same result (the cancer history is not in the link: no patient data).
+    const heading = (await card.getByRole('heading', { level: 3 }).textContent()) ?? '';
+    expect(heading).toContain('T10');
+    expect(heading).toContain(apiCard!.extension['vcf-cds-assessment'].category);
+    expect(problems()).toEqual([]);
+
+    const methodPage = await context!.newPage();
+    const response = await methodPage.goto(method);
+    expect(response?.status()).toBe(200);
+    expect(await methodPage.locator('h1').count()).toBe(1);
+    expect(await methodPage.locator('table').count()).toBeGreaterThan(5);
+    expect(await methodPage.locator('main').textContent()).toMatch(/red flag/i);
   });
 
   it('calls a hook WITHOUT prefetch, as an EHR would: the service reads the FHIR server', async () => {
