@@ -70,4 +70,42 @@ CREATE UNLOGGED TABLE rate_limit (
 CREATE INDEX rate_limit_expires ON rate_limit (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'idempotent writes: feedback and audit identities, commit probe',
+    // As in sqlite-schema.ts: earlier repeats are kept, marked `repeat_of`, outside the unique
+    // index. `record::json` (not jsonb) accepts every record the store wrote.
+    sql: `
+ALTER TABLE feedback ADD COLUMN outcome_timestamp text NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN repeat_of bigint;
+UPDATE feedback SET outcome_timestamp = coalesce(record::json->>'outcomeTimestamp', '');
+UPDATE feedback SET repeat_of = first.seq
+  FROM (SELECT service_id, card, outcome, outcome_timestamp, min(seq) AS seq FROM feedback
+        GROUP BY service_id, card, outcome, outcome_timestamp) AS first
+  WHERE feedback.service_id = first.service_id AND feedback.card = first.card
+    AND feedback.outcome = first.outcome AND feedback.outcome_timestamp = first.outcome_timestamp
+    AND feedback.seq > first.seq;
+CREATE UNIQUE INDEX feedback_identity ON feedback (service_id, card, outcome, outcome_timestamp)
+  WHERE repeat_of IS NULL;
+
+ALTER TABLE audit ADD COLUMN levels text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN repeat_of bigint;
+UPDATE audit SET levels = coalesce(
+  (SELECT string_agg(o.value->>'level', ',' ORDER BY o.n)
+   FROM json_array_elements(audit.record::json->'outputs') WITH ORDINALITY AS o(value, n)), '');
+UPDATE audit SET repeat_of = first.seq
+  FROM (SELECT service_id, hook_instance, levels, min(seq) AS seq FROM audit
+        GROUP BY service_id, hook_instance, levels) AS first
+  WHERE audit.service_id = first.service_id AND audit.hook_instance = first.hook_instance
+    AND audit.levels = first.levels AND audit.seq > first.seq;
+CREATE UNIQUE INDEX audit_identity ON audit (service_id, hook_instance, levels)
+  WHERE repeat_of IS NULL;
+
+-- One row per service host, rewritten by the readiness probe: a commit, not only a read.
+CREATE TABLE store_probe (
+  instance text PRIMARY KEY,
+  probed_at timestamptz NOT NULL
+);
+`,
+  },
 ];
