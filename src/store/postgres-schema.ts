@@ -74,11 +74,12 @@ CREATE INDEX rate_limit_expires ON rate_limit (expires_at);
     version: 2,
     name: 'idempotent writes: feedback and audit identities, commit probe',
     // As in sqlite-schema.ts: earlier repeats are kept, marked `repeat_of`, outside the unique
-    // index. `record::json` (not jsonb) accepts every record the store wrote.
+    // index. PostgreSQL cannot extract from JSON holding \u0000 (22P05): the escape becomes
+    // \ufffd first, which keeps the text valid JSON whether or not a backslash precedes it.
     sql: `
 ALTER TABLE feedback ADD COLUMN outcome_timestamp text NOT NULL DEFAULT '';
 ALTER TABLE feedback ADD COLUMN repeat_of bigint;
-UPDATE feedback SET outcome_timestamp = coalesce(record::json->>'outcomeTimestamp', '');
+UPDATE feedback SET outcome_timestamp = coalesce(replace(record, '\\u0000', '\\ufffd')::json->>'outcomeTimestamp', '');
 UPDATE feedback SET repeat_of = first.seq
   FROM (SELECT service_id, card, outcome, outcome_timestamp, min(seq) AS seq FROM feedback
         GROUP BY service_id, card, outcome, outcome_timestamp) AS first
@@ -92,7 +93,7 @@ ALTER TABLE audit ADD COLUMN levels text NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN repeat_of bigint;
 UPDATE audit SET levels = coalesce(
   (SELECT string_agg(o.value->>'level', ',' ORDER BY o.n)
-   FROM json_array_elements(audit.record::json->'outputs') WITH ORDINALITY AS o(value, n)), '');
+   FROM json_array_elements(replace(audit.record, '\\u0000', '\\ufffd')::json->'outputs') WITH ORDINALITY AS o(value, n)), '');
 UPDATE audit SET repeat_of = first.seq
   FROM (SELECT service_id, hook_instance, levels, min(seq) AS seq FROM audit
         GROUP BY service_id, hook_instance, levels) AS first
