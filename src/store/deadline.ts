@@ -30,7 +30,8 @@ export interface StoreCallOptions {
 
 /** The deadline of a call: its own, else `defaultMs` from now. */
 export function deadlineOf(options: StoreCallOptions | undefined, defaultMs: number): number {
-  return options?.deadline ?? clockMs() + defaultMs;
+  const own = options?.deadline;
+  return own !== undefined && Number.isFinite(own) ? own : clockMs() + defaultMs;
 }
 
 /** The error of a call whose deadline passed before the store confirmed it. */
@@ -59,7 +60,8 @@ export function storeBudget(totalMs: number, clock: () => number = clockMs): Sto
     async run(call) {
       const start = clock();
       try {
-        return await call({ deadline: start + remainingMs() });
+        // An unbounded budget sets no deadline: the store's own applies.
+        return await call(Number.isFinite(totalMs) ? { deadline: start + remainingMs() } : {});
       } finally {
         spent += clock() - start;
       }
