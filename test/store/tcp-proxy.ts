@@ -44,10 +44,14 @@ function link(
       delivered(chunk);
     }
   });
-  from.on('close', () => {
+  // 'end' (the peer's FIN: the socket is half-open) or 'close' (reset, destroyed).
+  const onClose = () => {
+    if (closed) return;
     closed = true;
     if (!isStalled()) finish();
-  });
+  };
+  from.on('end', onClose);
+  from.on('close', onClose);
   return {
     flush() {
       for (const chunk of held.splice(0)) to.write(chunk);
