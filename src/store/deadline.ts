@@ -70,6 +70,27 @@ export function storeBudget(totalMs: number, clock: () => number = clockMs): Sto
 }
 
 /**
+ * Runs `fn` once `deadline` has passed, after the I/O callbacks of that turn of the event loop
+ * (setImmediate after the timer): an answer already received when a busy loop reaches the timer
+ * still wins, so a lagging event loop does not turn a committed write into a reported failure.
+ */
+export function afterDeadline(deadline: number, fn: () => void): { cancel(): void } {
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(
+    () => {
+      immediate = setImmediate(fn);
+    },
+    Math.max(0, deadline - clockMs()),
+  );
+  return {
+    cancel() {
+      clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
+    },
+  };
+}
+
+/**
  * Settles with `work`, or rejects with `onTimeout()` at `deadline`, whichever comes first. `late`
  * receives what `work` yields after the deadline passed (e.g. a pooled connection to give back).
  */
@@ -81,13 +102,11 @@ export function beforeDeadline<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(
-      () => {
-        settled = true;
-        reject(onTimeout());
-      },
-      Math.max(0, deadline - clockMs()),
-    );
+    const timer = afterDeadline(deadline, () => {
+      if (settled) return;
+      settled = true;
+      reject(onTimeout());
+    });
     work.then(
       (value) => {
         if (settled) {
@@ -95,13 +114,13 @@ export function beforeDeadline<T>(
           return;
         }
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         resolve(value);
       },
       (error: unknown) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         reject(error);
       },
     );

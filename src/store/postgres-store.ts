@@ -17,6 +17,7 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import {
+  afterDeadline,
   beforeDeadline,
   clockMs,
   deadlineExceeded,
@@ -187,13 +188,10 @@ function postgresStore(pool: pg.Pool, logger: Logger, settings: StoreSettings): 
     // Errors of a connection in use reach the query in flight; the listener keeps the process up.
     client.on('error', ignore);
     let expired = false;
-    const timer = setTimeout(
-      () => {
-        expired = true;
-        destroy(client);
-      },
-      Math.max(0, deadline - clockMs()),
-    );
+    const timer = afterDeadline(deadline, () => {
+      expired = true;
+      destroy(client);
+    });
     try {
       if (mode === 'transaction') await client.query('BEGIN');
       const result = await work(client);
@@ -204,12 +202,12 @@ function postgresStore(pool: pg.Pool, logger: Logger, settings: StoreSettings): 
         }
         await client.query('COMMIT');
       }
-      clearTimeout(timer);
+      timer.cancel();
       client.removeListener('error', ignore);
       client.release();
       return result;
     } catch (error) {
-      clearTimeout(timer);
+      timer.cancel();
       destroy(client);
       throw expired ? deadlineExceeded(action) : error;
     }
