@@ -14,12 +14,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { benchRequestBody } from './bench-fixtures.js';
-import { startTestPostgres } from './test-postgres.js';
+import { freePort, startTestPostgres } from './test-postgres.js';
 
 const RATE = Number(process.env['SOAK_RATE'] ?? 80);
 const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 60);
@@ -35,18 +34,6 @@ interface Sent {
   readonly at: number;
   status?: number;
   ms?: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The PIDs of the cluster this process started: its postmaster, then every child of it. */
@@ -147,24 +134,20 @@ function histogram(list: readonly Sent[]): string {
     .join(', ');
 }
 
+/** Rows per key: audit records by hookInstance, feedback by card. */
 async function rowsOf(db: pg.Client, list: readonly Sent[]): Promise<Map<string, number>> {
-  const views = list.filter((s) => s.kind === 'patient-view').map((s) => s.key);
-  const cards = list.filter((s) => s.kind === 'feedback').map((s) => s.key);
   const rows = new Map<string, number>();
-  for (const r of (
-    await db.query<{ key: string; n: string }>(
-      'SELECT hook_instance AS key, count(*) AS n FROM audit WHERE hook_instance = ANY($1) GROUP BY 1',
-      [views],
-    )
-  ).rows)
-    rows.set(r.key, Number(r.n));
-  for (const r of (
-    await db.query<{ key: string; n: string }>(
-      'SELECT card AS key, count(*) AS n FROM feedback WHERE card = ANY($1) GROUP BY 1',
-      [cards],
-    )
-  ).rows)
-    rows.set(r.key, Number(r.n));
+  for (const [kind, table, column] of [
+    ['patient-view', 'audit', 'hook_instance'],
+    ['feedback', 'feedback', 'card'],
+  ] as const) {
+    const keys = list.filter((s) => s.kind === kind).map((s) => s.key);
+    const found = await db.query<{ key: string; n: string }>(
+      `SELECT ${column} AS key, count(*) AS n FROM ${table} WHERE ${column} = ANY($1) GROUP BY 1`,
+      [keys],
+    );
+    for (const r of found.rows) rows.set(r.key, Number(r.n));
+  }
   return rows;
 }
 
@@ -185,11 +168,16 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       DATABASE_URL: dbUrl.toString(),
       AUDIT_ID_KEY: Buffer.alloc(32, 5).toString('base64'),
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env['SOAK_LOG'] ? 'warn' : 'error',
       // The soak is one address sending everything, retries included: not what the limit is for.
       RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // SOAK_LOG=<file>: the service's log lines (warnings and errors), for a run that goes wrong.
+    stdio: [
+      'ignore',
+      process.env['SOAK_LOG'] ? openSync(process.env['SOAK_LOG'], 'w') : 'ignore',
+      'inherit',
+    ],
   });
   const base = `http://127.0.0.1:${port}`;
   const stop = () => {

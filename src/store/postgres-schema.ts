@@ -3,7 +3,7 @@
  * same as sqlite-schema.ts. `record` is text, not jsonb: jsonb rejects `\u0000` and reorders keys,
  * and nothing a client sent may be lost (cast `record::json` to query it).
  */
-import type { Migration } from './migration.js';
+import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
 
 /** Key of the transaction-scoped advisory lock that serialises migrations across replicas. */
 export const MIGRATION_LOCK_KEY = 7_236_110_101_001; // arbitrary, fixed: "vcf-cds migrations"
@@ -80,27 +80,14 @@ CREATE INDEX rate_limit_expires ON rate_limit (expires_at);
 ALTER TABLE feedback ADD COLUMN outcome_timestamp text NOT NULL DEFAULT '';
 ALTER TABLE feedback ADD COLUMN repeat_of bigint;
 UPDATE feedback SET outcome_timestamp = coalesce(replace(record, '\\u0000', '\\ufffd')::json->>'outcomeTimestamp', '');
-UPDATE feedback SET repeat_of = first.seq
-  FROM (SELECT service_id, card, outcome, outcome_timestamp, min(seq) AS seq FROM feedback
-        GROUP BY service_id, card, outcome, outcome_timestamp) AS first
-  WHERE feedback.service_id = first.service_id AND feedback.card = first.card
-    AND feedback.outcome = first.outcome AND feedback.outcome_timestamp = first.outcome_timestamp
-    AND feedback.seq > first.seq;
-CREATE UNIQUE INDEX feedback_identity ON feedback (service_id, card, outcome, outcome_timestamp)
-  WHERE repeat_of IS NULL;
+${identitySql('feedback', 'feedback_identity', FEEDBACK_IDENTITY)}
 
 ALTER TABLE audit ADD COLUMN levels text NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN repeat_of bigint;
 UPDATE audit SET levels = coalesce(
   (SELECT string_agg(o.value->>'level', ',' ORDER BY o.n)
    FROM json_array_elements(replace(audit.record, '\\u0000', '\\ufffd')::json->'outputs') WITH ORDINALITY AS o(value, n)), '');
-UPDATE audit SET repeat_of = first.seq
-  FROM (SELECT service_id, hook_instance, levels, min(seq) AS seq FROM audit
-        GROUP BY service_id, hook_instance, levels) AS first
-  WHERE audit.service_id = first.service_id AND audit.hook_instance = first.hook_instance
-    AND audit.levels = first.levels AND audit.seq > first.seq;
-CREATE UNIQUE INDEX audit_identity ON audit (service_id, hook_instance, levels)
-  WHERE repeat_of IS NULL;
+${identitySql('audit', 'audit_identity', AUDIT_IDENTITY)}
 
 -- One row per service host, rewritten by the readiness probe: a commit, not only a read.
 CREATE TABLE store_probe (

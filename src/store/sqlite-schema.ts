@@ -3,7 +3,7 @@
  * as postgres-schema.ts; times are ISO 8601 text here, expiry instants epoch milliseconds on both.
  * STRICT tables make SQLite check column types as PostgreSQL does.
  */
-import type { Migration } from './migration.js';
+import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
 
 /** Created before anything else, outside the versioned list. */
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -76,27 +76,14 @@ ALTER TABLE feedback ADD COLUMN outcome_timestamp TEXT NOT NULL DEFAULT '';
 ALTER TABLE feedback ADD COLUMN repeat_of INTEGER;
 UPDATE feedback SET outcome_timestamp =
   replace(coalesce(json_extract(record, '$.outcomeTimestamp'), ''), char(0), '');
-UPDATE feedback SET repeat_of = first.seq
-  FROM (SELECT service_id, card, outcome, outcome_timestamp, min(seq) AS seq FROM feedback
-        GROUP BY service_id, card, outcome, outcome_timestamp) AS first
-  WHERE feedback.service_id = first.service_id AND feedback.card = first.card
-    AND feedback.outcome = first.outcome AND feedback.outcome_timestamp = first.outcome_timestamp
-    AND feedback.seq > first.seq;
-CREATE UNIQUE INDEX feedback_identity ON feedback (service_id, card, outcome, outcome_timestamp)
-  WHERE repeat_of IS NULL;
+${identitySql('feedback', 'feedback_identity', FEEDBACK_IDENTITY)}
 
 ALTER TABLE audit ADD COLUMN levels TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN repeat_of INTEGER;
 UPDATE audit SET levels = coalesce(
   (SELECT group_concat(replace(json_extract(o.value, '$.level'), char(0), ''), ',' ORDER BY o.key)
    FROM json_each(audit.record, '$.outputs') AS o), '');
-UPDATE audit SET repeat_of = first.seq
-  FROM (SELECT service_id, hook_instance, levels, min(seq) AS seq FROM audit
-        GROUP BY service_id, hook_instance, levels) AS first
-  WHERE audit.service_id = first.service_id AND audit.hook_instance = first.hook_instance
-    AND audit.levels = first.levels AND audit.seq > first.seq;
-CREATE UNIQUE INDEX audit_identity ON audit (service_id, hook_instance, levels)
-  WHERE repeat_of IS NULL;
+${identitySql('audit', 'audit_identity', AUDIT_IDENTITY)}
 
 -- One row per service instance, rewritten by the readiness probe: a commit, not only a read.
 CREATE TABLE store_probe (
