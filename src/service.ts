@@ -10,7 +10,7 @@ import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { buildClientAuth } from './http/client-auth.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
-import { memoryRateCounter, rateLimit, type RateCounter } from './http/rate-limit.js';
+import { rateLimit, sharedCounterWaitMs, type RateCounter } from './http/rate-limit.js';
 import type { Store } from './store/types.js';
 import { orderCodeSets } from './terminology/index.js';
 
@@ -43,10 +43,10 @@ export function createService(config: Config, runtime: Runtime): Service {
     return result;
   };
   // With PostgreSQL every replica counts in the same table; the embedded store serves one replica.
-  const counter: RateCounter =
+  const shared: RateCounter | undefined =
     store.kind === 'postgres'
-      ? { hit: (key, windowMs, at) => store.hitRateLimit(key, windowMs, at) }
-      : memoryRateCounter();
+      ? { hit: (key, windowMs, at, call) => store.hitRateLimit(key, windowMs, at, call) }
+      : undefined;
   const app = createApp({
     hook: {
       engine: config.engine,
@@ -66,8 +66,15 @@ export function createService(config: Config, runtime: Runtime): Service {
     corsOrigins: config.http.corsOrigins,
     trustProxy: config.http.trustProxy,
     clientAuth: buildClientAuth(config, store, now, logger),
-    rateLimit: rateLimit({ perMinute: config.http.rateLimitPerMinute, counter, now, logger }),
+    rateLimit: rateLimit({
+      limits: config.http.rateLimit,
+      ...(shared === undefined ? {} : { shared }),
+      sharedWaitMs: sharedCounterWaitMs(config.store.deadlineMs),
+      now,
+      logger,
+    }),
     playground: config.playground,
+    storeDeadlineMs: config.store.deadlineMs,
   });
   return { app, metrics };
 }

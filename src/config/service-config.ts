@@ -5,7 +5,9 @@
 import { isIP } from 'node:net';
 import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
 import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../cds/fhir-server.js';
+import { RATE_LIMIT_DEFAULTS, type RateLimits } from '../http/rate-limit.js';
 import { parseAuditIdKey } from '../store/audit-id-key.js';
+import { STORE_DEADLINE_MS_DEFAULT } from '../store/deadline.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 import { envReader, isPositiveInteger, type Env } from './env-reader.js';
 
@@ -25,7 +27,8 @@ export interface Config extends ClinicalSettings {
   readonly http: {
     readonly bodyLimit: string;
     readonly corsOrigins: readonly string[] | '*';
-    readonly rateLimitPerMinute: number;
+    /** Requests a minute per authenticated client and per anonymous address (rate-limit.ts). */
+    readonly rateLimit: RateLimits;
     /**
      * Express's `trust proxy`: false, the number of proxies in front (hops), or the addresses /
      * CIDR ranges of the proxies. Never "trust everything", which would let a client choose its
@@ -33,7 +36,10 @@ export interface Config extends ClinicalSettings {
      */
     readonly trustProxy: TrustProxy;
   };
-  readonly store: { readonly dataDir: string } | { readonly postgresUrl: string };
+  /** The backend, and STORE_DEADLINE_MS: the most store time one request may take, all calls together. */
+  readonly store: ({ readonly dataDir: string } | { readonly postgresUrl: string }) & {
+    readonly deadlineMs: number;
+  };
   /**
    * AUDIT_ID_KEY decoded: the secret of the audit's patient id hash. Unset with SQLite: a key kept
    * in DATA_DIR is used (src/store/audit-id-key.ts); required with PostgreSQL.
@@ -86,6 +92,30 @@ function trustProxySetting(read: ReturnType<typeof envReader>): TrustProxy {
     return false;
   }
   return items;
+}
+
+/**
+ * RATE_LIMIT_CLIENT_PER_MINUTE and RATE_LIMIT_ADDRESS_PER_MINUTE. RATE_LIMIT_PER_MINUTE, the one
+ * limit of earlier releases, still sets both when given (startupWarnings names the new settings).
+ */
+function rateLimits(read: ReturnType<typeof envReader>): RateLimits {
+  const legacy = read.num('RATE_LIMIT_PER_MINUTE', 0, isPositiveInteger, POSITIVE_INTEGER);
+  const legacyOr = (fallback: number) => (legacy > 0 ? legacy : fallback);
+  return {
+    clientPerMinute: read.num(
+      'RATE_LIMIT_CLIENT_PER_MINUTE',
+      legacyOr(RATE_LIMIT_DEFAULTS.clientPerMinute),
+      isPositiveInteger,
+      POSITIVE_INTEGER,
+    ),
+    addressPerMinute: read.num(
+      'RATE_LIMIT_ADDRESS_PER_MINUTE',
+      legacyOr(RATE_LIMIT_DEFAULTS.addressPerMinute),
+      isPositiveInteger,
+      POSITIVE_INTEGER,
+    ),
+    legacySetting: legacy > 0,
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -217,16 +247,20 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
     http: {
       bodyLimit,
       corsOrigins: cors === undefined || cors === '*' ? '*' : cors.split(',').map((s) => s.trim()),
-      rateLimitPerMinute: read.num(
-        'RATE_LIMIT_PER_MINUTE',
-        600,
-        isPositiveInteger,
-        POSITIVE_INTEGER,
-      ),
+      rateLimit: rateLimits(read),
       trustProxy: trustProxySetting(read),
     },
-    store:
-      postgresUrl !== undefined ? { postgresUrl } : { dataDir: read.text('DATA_DIR') ?? './data' },
+    store: {
+      ...(postgresUrl !== undefined
+        ? { postgresUrl }
+        : { dataDir: read.text('DATA_DIR') ?? './data' }),
+      deadlineMs: read.num(
+        'STORE_DEADLINE_MS',
+        STORE_DEADLINE_MS_DEFAULT,
+        (n) => Number.isInteger(n) && n >= 100 && n <= 60_000,
+        'expected milliseconds from 100 to 60000',
+      ),
+    },
     auditIdKey,
     auth: authSettings(read, publicBaseUrl),
     logLevel,

@@ -6,9 +6,17 @@ import { CANCER_SNOMED_CODES_DEFAULT } from '../terminology/index.js';
 import type { Config } from './service-config.js';
 
 export function startupWarnings(
-  config: Pick<Config, 'cancerSnomedCodes' | 'augmentationSnomedCodes' | 'biopsySnomedCodes'>,
+  config: Pick<
+    Config,
+    'cancerSnomedCodes' | 'augmentationSnomedCodes' | 'biopsySnomedCodes' | 'http'
+  >,
 ): string[] {
   const warnings: string[] = [];
+  if (config.http.rateLimit.legacySetting) {
+    warnings.push(
+      `RATE_LIMIT_PER_MINUTE is set: it now sets both RATE_LIMIT_CLIENT_PER_MINUTE (${config.http.rateLimit.clientPerMinute}) and RATE_LIMIT_ADDRESS_PER_MINUTE (${config.http.rateLimit.addressPerMinute}); set those instead (README "Rate limits": one EHR is one client, and its every chart opening a call)`,
+    );
+  }
   const codes = config.cancerSnomedCodes;
   if (
     codes.length === CANCER_SNOMED_CODES_DEFAULT.length &&

@@ -21,6 +21,7 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
 import { methodRouter } from './method-page.js';
 import { playgroundRouter } from './playground.js';
 import { securityHeaders } from './security-headers.js';
+import { budgetOf, storeBudgetMiddleware } from './store-budget.js';
 import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly rateLimit: RequestHandler;
   /** Serve /playground (PLAYGROUND setting). */
   readonly playground: boolean;
+  /** STORE_DEADLINE_MS: the store time one request may take, all its store calls together. */
+  readonly storeDeadlineMs: number;
 }
 
 /** `fhir`: a FHIR endpoint's error (/api/assess), sent as application/fhir+json. */
@@ -103,14 +106,16 @@ async function commitAudit(
   const start = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
   try {
-    await deps.store.saveAudit({
+    const record = {
       id: deps.hook.newId(),
       time: deps.hook.now().toISOString(),
       ...draft,
       inputs: [...draft.inputs],
       outputs: [...draft.outputs],
       ...(client?.iss ? { clientId: client.iss } : {}),
-    });
+    };
+    // A retried hookInstance finds its record stored and resolves (idempotent): answered again.
+    await budgetOf(res).run((call) => deps.store.saveAudit(record, call));
     deps.metrics.observeAuditCommit(elapsed(), 'stored');
     return true;
   } catch (error) {
@@ -143,6 +148,7 @@ export function createApp(deps: AppDeps): express.Express {
     typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : deps.trustProxy,
   );
   app.set('query parser', 'simple');
+  app.use(storeBudgetMiddleware(deps.storeDeadlineMs));
   app.use(securityHeaders());
   app.use(corsMiddleware(deps.corsOrigins));
   app.use(deps.metrics.middleware);
@@ -151,9 +157,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready only while the store commits (a probe row) within the store deadline.
   app.get('/readyz', async (_req, res) => {
     try {
-      await deps.store.ping();
+      await budgetOf(res).run((call) => deps.store.ping(call));
       res.json({ status: 'ready', store: deps.store.kind });
     } catch {
       res.status(503).json({ status: 'not ready', store: deps.store.kind });
@@ -216,20 +223,20 @@ export function createApp(deps: AppDeps): express.Express {
       const client = res.locals['client'] as { iss?: string } | undefined;
       const receivedAt = deps.hook.now().toISOString();
       try {
-        await deps.store.saveFeedback(
-          items.map((f) => ({
-            serviceId: id,
-            card: f.card,
-            outcome: f.outcome,
-            outcomeTimestamp: f.outcomeTimestamp,
-            receivedAt,
-            ...(f.acceptedSuggestions
-              ? { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }
-              : {}),
-            ...(f.overrideReason ? { overrideReason: f.overrideReason } : {}),
-            ...(client?.iss ? { clientId: client.iss } : {}),
-          })),
-        );
+        const records = items.map((f) => ({
+          serviceId: id,
+          card: f.card,
+          outcome: f.outcome,
+          outcomeTimestamp: f.outcomeTimestamp,
+          receivedAt,
+          ...(f.acceptedSuggestions
+            ? { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }
+            : {}),
+          ...(f.overrideReason ? { overrideReason: f.overrideReason } : {}),
+          ...(client?.iss ? { clientId: client.iss } : {}),
+        }));
+        // Idempotent: a retried report is stored once, and answered 200 again.
+        await budgetOf(res).run((call) => deps.store.saveFeedback(records, call));
       } catch (error) {
         deps.logger.error({ err: errorCode(error) }, 'feedback not stored');
         sendError(

@@ -19,6 +19,7 @@ import { toClientAuthError } from './client-auth-error.js';
 import type { TrustedIssuer } from './client-issuers.js';
 import { createTokenVerifier, type TokenLogContext } from './client-token.js';
 import { createJwksCache, type FetchJwks } from './jwks-cache.js';
+import { budgetOf } from './store-budget.js';
 
 export type { ClientIdentity } from './client-token.js';
 
@@ -168,7 +169,7 @@ export function createClientAuth(
     }
     const log: TokenLogContext = {};
     try {
-      res.locals['client'] = await verify(token, audience, log);
+      res.locals['client'] = await verify(token, audience, log, budgetOf(res));
     } catch (error) {
       const failure = toClientAuthError(error);
       if (failure === undefined) {
@@ -210,7 +211,8 @@ export function buildClientAuth(
     publicBaseUrl: config.publicBaseUrl,
     // Only without PUBLIC_BASE_URL, which the configuration requires with authentication on.
     trustProxy: config.http.trustProxy !== false,
-    rememberJti: (issuer, jti, expiresAt, at) => store.rememberJti(issuer, jti, expiresAt, at),
+    rememberJti: (issuer, jti, expiresAt, at, call) =>
+      store.rememberJti(issuer, jti, expiresAt, at, call),
     now,
     logger,
   });

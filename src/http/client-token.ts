@@ -15,6 +15,7 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
+import type { StoreBudget } from '../store/deadline.js';
 import type { Store } from '../store/types.js';
 import { ClientAuthError } from './client-auth-error.js';
 import { SUPPORTED_ALGORITHMS, type TrustedIssuer } from './client-issuers.js';
@@ -50,6 +51,8 @@ export type TokenVerifier = (
   token: string,
   audience: string,
   log: TokenLogContext,
+  /** The request's store budget (store-budget.ts), which the replay check draws from. */
+  budget?: StoreBudget,
 ) => Promise<ClientIdentity>;
 
 const MAX_JTI_LENGTH = 256;
@@ -92,7 +95,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     throw new ClientAuthError('ERR_JKU_REQUIRED');
   }
 
-  return async (token, audience, log) => {
+  return async (token, audience, log, budget) => {
     const now = options.now();
     const skew = options.clockSkewSeconds;
 
@@ -158,7 +161,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     //    the token is refused as expired anyway.
     let fresh: boolean;
     try {
-      fresh = await options.rememberJti(issuer.iss, jti, new Date((exp + skew) * 1000), now);
+      const expiresAt = new Date((exp + skew) * 1000);
+      fresh = await (budget === undefined
+        ? options.rememberJti(issuer.iss, jti, expiresAt, now)
+        : budget.run((call) => options.rememberJti(issuer.iss, jti, expiresAt, now, call)));
     } catch (error) {
       throw new ClientAuthError('ERR_STORE_UNAVAILABLE', { cause: error });
     }

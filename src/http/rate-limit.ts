@@ -1,19 +1,58 @@
 /**
- * Per-client rate limiting (fixed one-minute windows). The client is the authenticated JWT issuer
- * and tenant (the organisation it calls for) when there is one, else the remote address (behind a
- * proxy, the address TRUST_PROXY's hop count or ranges make out, never a forgeable leftmost
- * X-Forwarded-For entry). With PostgreSQL the counters live in the database,
- * so every replica sees the same count; with the embedded SQLite store (one replica) they live in
- * memory. A counter store that fails lets the request through (availability of decision support
- * outweighs the limit) and logs the failure.
+ * Per-client rate limiting (fixed one-minute windows), with two limits (README "Rate limits"):
+ * - an authenticated CDS client, the JWT issuer and tenant: one EHR, whose every chart opening
+ *   fires patient-view, so its limit is far above what a whole hospital sends (50 calls a second
+ *   is 3,000 a minute); it only stops a runaway integration;
+ * - an anonymous caller (client authentication off), by remote address (behind a proxy, the
+ *   address TRUST_PROXY's hop count or ranges make out, never a forgeable leftmost
+ *   X-Forwarded-For entry): lower, so one host cannot flood the service, yet above one EHR's
+ *   traffic for sites that run without authentication. With authentication on, a request without a
+ *   valid JWT is refused (401) before it reaches this limiter or any costly work.
+ *
+ * Counting: every replica counts locally in memory; with PostgreSQL the shared counter (every
+ * replica's hits) decides when it answers within a small wait. A request never waits on a stalled
+ * store: past that wait, or when the shared counter failed recently, the local count decides
+ * (each replica then enforces the limit alone), and one request at a time probes the shared
+ * counter again after a cool-off.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { beforeDeadline, clockMs, type StoreCallOptions } from '../store/deadline.js';
+import { StoreError } from '../store/types.js';
 import type { ClientIdentity } from './client-token.js';
+import { budgetOf } from './store-budget.js';
+
+export interface RateLimits {
+  /** Requests a minute per authenticated client (JWT issuer and tenant). */
+  readonly clientPerMinute: number;
+  /** Requests a minute per remote address of a caller with no authenticated client. */
+  readonly addressPerMinute: number;
+  /** The limits came from the older single setting, RATE_LIMIT_PER_MINUTE. */
+  readonly legacySetting: boolean;
+}
+
+/**
+ * 30,000 a minute (500 a second) per client: ten times a busy hospital EHR's 50 calls a second
+ * (issue 13), half of one replica's measured capacity with prefetch (BENCHMARKS.md, ~1,000 req/s).
+ * 6,000 a minute (100 a second) per anonymous address: above one EHR without authentication,
+ * a tenth of a replica's capacity for one flooding host.
+ */
+export const RATE_LIMIT_DEFAULTS = { clientPerMinute: 30_000, addressPerMinute: 6_000 } as const;
+
+/** After the shared counter failed, how long the local count alone decides before a new probe. */
+export const SHARED_COUNTER_COOL_OFF_MS = 5_000;
+
+/**
+ * How long a request waits for the shared counter: a twentieth of the store deadline (150 ms at
+ * the default), dozens of times a healthy upsert, never less than 20 ms.
+ */
+export function sharedCounterWaitMs(storeDeadlineMs: number): number {
+  return Math.max(20, Math.floor(storeDeadlineMs / 20));
+}
 
 export interface RateCounter {
   /** Count of hits in the current window for `key`, this hit included. */
-  hit(key: string, windowMs: number, now: Date): Promise<number>;
+  hit(key: string, windowMs: number, now: Date, options?: StoreCallOptions): Promise<number>;
 }
 
 /** In-memory fixed-window counter for a single replica; old windows are dropped. */
@@ -43,43 +82,75 @@ export function clientKey(client: ClientIdentity | undefined, ip: string | undef
   return `ip:${ip ?? 'unknown'}`;
 }
 
-export function rateLimit(options: {
-  perMinute: number;
-  counter: RateCounter;
-  now: () => Date;
-  logger: Logger;
-}): RequestHandler {
+export interface RateLimitOptions {
+  readonly limits: Pick<RateLimits, 'clientPerMinute' | 'addressPerMinute'>;
+  /** Every replica's hits (PostgreSQL); unset with one replica (SQLite): the local count decides. */
+  readonly shared?: RateCounter;
+  /** Longest a request waits for the shared counter (a small fraction of STORE_DEADLINE_MS). */
+  readonly sharedWaitMs: number;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+export function rateLimit(options: RateLimitOptions): RequestHandler {
   const windowMs = 60_000;
-  // While the shared counter is down every request fails the same way: one warning per window,
-  // with the number of requests let through, instead of one per request flooding the log.
+  const local = memoryRateCounter();
+  const { shared, now, logger } = options;
+  // While the shared counter is down every request is counted locally: one warning per window,
+  // with the number of requests counted so, instead of one per request flooding the log.
   let failedSince: number | undefined;
   let failures = 0;
-  return async (req, res, next) => {
-    const key = clientKey(res.locals['client'] as ClientIdentity | undefined, req.ip);
-    let count: number;
+  let downUntil = Number.NEGATIVE_INFINITY;
+  let probing = false;
+
+  /** The shared count, or undefined when it is down, probed by another request, or too slow. */
+  const sharedCount = async (res: Response, key: string, at: Date): Promise<number | undefined> => {
+    if (shared === undefined || probing || at.getTime() < downUntil) return undefined;
+    const probe = at.getTime() >= downUntil && Number.isFinite(downUntil);
+    probing = probe;
     try {
-      count = await options.counter.hit(key, windowMs, options.now());
-    } catch (error) {
-      const at = options.now().getTime();
-      failures += 1;
-      if (failedSince === undefined || at - failedSince >= windowMs) {
-        options.logger.warn(
-          { err: (error as { code?: string })?.code ?? 'unknown', letThrough: failures },
-          'rate-limit counter unavailable; requests let through unlimited',
+      const count = await budgetOf(res).run((call) => {
+        const deadline = Math.min(call.deadline ?? Infinity, clockMs() + options.sharedWaitMs);
+        return beforeDeadline(
+          shared.hit(key, windowMs, at, { deadline }),
+          deadline,
+          () => new StoreError('STORE_UNAVAILABLE', 'the shared rate-limit counter is slow'),
         );
-        failedSince = at;
+      });
+      downUntil = Number.NEGATIVE_INFINITY;
+      failedSince = undefined;
+      return count;
+    } catch (error) {
+      const t = now().getTime();
+      downUntil = t + SHARED_COUNTER_COOL_OFF_MS;
+      failures += 1;
+      if (failedSince === undefined || t - failedSince >= windowMs) {
+        logger.warn(
+          { err: (error as { code?: string })?.code ?? 'unknown', countedLocally: failures },
+          'shared rate-limit counter unavailable; each replica counts alone',
+        );
+        failedSince = t;
         failures = 0;
       }
-      next();
-      return;
+      return undefined;
+    } finally {
+      if (probe) probing = false;
     }
-    failedSince = undefined;
-    res.setHeader('RateLimit-Limit', String(options.perMinute));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, options.perMinute - count)));
-    if (count > options.perMinute) {
+  };
+
+  return async (req, res, next) => {
+    const client = res.locals['client'] as ClientIdentity | undefined;
+    const key = clientKey(client, req.ip);
+    const limit = client?.iss ? options.limits.clientPerMinute : options.limits.addressPerMinute;
+    const at = now();
+    const localCount = await local.hit(key, windowMs, at);
+    const count = (await sharedCount(res, key, at)) ?? localCount;
+    res.setHeader('RateLimit-Limit', String(limit));
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - count)));
+    if (count > limit) {
       res.setHeader(
         'Retry-After',
-        String(Math.ceil((windowMs - (options.now().getTime() % windowMs)) / 1000)),
+        String(Math.ceil((windowMs - (now().getTime() % windowMs)) / 1000)),
       );
       res.status(429).json({
         resourceType: 'OperationOutcome',

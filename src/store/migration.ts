@@ -31,3 +31,21 @@ export function unknownVersion(
   const unknown = [...applied].filter((v) => !known.has(v));
   return unknown.length === 0 ? undefined : Math.max(...unknown);
 }
+
+/**
+ * Migration 2's identity rule, the same SQL on both backends (frozen: an applied migration is never
+ * edited): rows that repeat an earlier row's identity are marked `repeat_of` its `seq`, then a
+ * unique index on the identity covers every row not so marked.
+ */
+export function identitySql(table: string, index: string, columns: readonly string[]): string {
+  const list = columns.join(', ');
+  const same = columns.map((c) => `${table}.${c} = first.${c}`).join(' AND ');
+  return `UPDATE ${table} SET repeat_of = first.seq
+  FROM (SELECT ${list}, min(seq) AS seq FROM ${table} GROUP BY ${list}) AS first
+  WHERE ${same} AND ${table}.seq > first.seq;
+CREATE UNIQUE INDEX ${index} ON ${table} (${list}) WHERE repeat_of IS NULL;`;
+}
+
+/** The identity of a feedback report, and of an audit record (README "Persistence"). */
+export const FEEDBACK_IDENTITY = ['service_id', 'card', 'outcome', 'outcome_timestamp'] as const;
+export const AUDIT_IDENTITY = ['service_id', 'hook_instance', 'levels'] as const;

@@ -3,7 +3,7 @@
  * same as sqlite-schema.ts. `record` is text, not jsonb: jsonb rejects `\u0000` and reorders keys,
  * and nothing a client sent may be lost (cast `record::json` to query it).
  */
-import type { Migration } from './migration.js';
+import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
 
 /** Key of the transaction-scoped advisory lock that serialises migrations across replicas. */
 export const MIGRATION_LOCK_KEY = 7_236_110_101_001; // arbitrary, fixed: "vcf-cds migrations"
@@ -68,6 +68,32 @@ CREATE UNLOGGED TABLE rate_limit (
   PRIMARY KEY (key, window_start)
 );
 CREATE INDEX rate_limit_expires ON rate_limit (expires_at);
+`,
+  },
+  {
+    version: 2,
+    name: 'idempotent writes: feedback and audit identities, commit probe',
+    // As in sqlite-schema.ts: earlier repeats are kept, marked `repeat_of`, outside the unique
+    // index. PostgreSQL cannot extract from JSON holding \u0000 (22P05): the escape becomes
+    // \ufffd first, which keeps the text valid JSON whether or not a backslash precedes it.
+    sql: `
+ALTER TABLE feedback ADD COLUMN outcome_timestamp text NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN repeat_of bigint;
+UPDATE feedback SET outcome_timestamp = coalesce(replace(record, '\\u0000', '\\ufffd')::json->>'outcomeTimestamp', '');
+${identitySql('feedback', 'feedback_identity', FEEDBACK_IDENTITY)}
+
+ALTER TABLE audit ADD COLUMN levels text NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN repeat_of bigint;
+UPDATE audit SET levels = coalesce(
+  (SELECT string_agg(o.value->>'level', ',' ORDER BY o.n)
+   FROM json_array_elements(replace(audit.record, '\\u0000', '\\ufffd')::json->'outputs') WITH ORDINALITY AS o(value, n)), '');
+${identitySql('audit', 'audit_identity', AUDIT_IDENTITY)}
+
+-- One row per service host, rewritten by the readiness probe: a commit, not only a read.
+CREATE TABLE store_probe (
+  instance text PRIMARY KEY,
+  probed_at timestamptz NOT NULL
+);
 `,
   },
 ];

@@ -13,6 +13,8 @@ export interface FeedbackRow {
   readonly serviceId: string;
   readonly card: string;
   readonly outcome: string;
+  /** As sent: with serviceId, card and outcome, what identifies a report (a retry repeats it). */
+  readonly outcomeTimestamp: string;
   readonly receivedAt: string;
   readonly clientId: string | null;
   readonly record: string;
@@ -26,6 +28,8 @@ export interface AuditRow {
   readonly serviceId: string;
   readonly hook: string;
   readonly hookInstance: string;
+  /** The assessed levels in order, comma-separated: with serviceId and hookInstance, the record's identity. */
+  readonly levels: string;
   readonly patientIdHash: string;
   readonly engineVersion: string;
   readonly knowledgeBaseVersion: string;
@@ -48,8 +52,9 @@ export function columnTime(value: string, fallback: Date): string {
 }
 
 /**
- * The row for one feedback item. `rowId` is new per item: it lets an insert be retried after a
- * lost connection without storing the item twice, while two reports of one card stay two rows.
+ * The row for one feedback item. `rowId` is new per item; what identifies the report is (service,
+ * card, outcome, outcomeTimestamp), unique in the table, so a retried report is stored once while
+ * two different reports of one card stay two rows.
  */
 export function feedbackRow(item: FeedbackRecord, now: Date): FeedbackRow {
   return {
@@ -57,13 +62,19 @@ export function feedbackRow(item: FeedbackRecord, now: Date): FeedbackRow {
     serviceId: columnText(item.serviceId),
     card: columnText(item.card),
     outcome: columnText(item.outcome),
+    outcomeTimestamp: columnText(item.outcomeTimestamp),
     receivedAt: columnTime(item.receivedAt, now),
     clientId: item.clientId === undefined ? null : columnText(item.clientId),
     record: JSON.stringify(item),
   };
 }
 
-/** The row for one audit record (see feedbackRow for `rowId`). */
+/** The levels part of an audit record's identity (see AuditRow.levels). */
+export function auditLevels(record: Pick<AuditRecord, 'outputs'>): string {
+  return columnText(record.outputs.map((o) => o.level).join(','));
+}
+
+/** The row for one audit record (see feedbackRow for `rowId` and identity). */
 export function auditRow(record: AuditRecord, now: Date): AuditRow {
   return {
     rowId: randomUUID(),
@@ -72,6 +83,7 @@ export function auditRow(record: AuditRecord, now: Date): AuditRow {
     serviceId: columnText(record.serviceId),
     hook: columnText(record.hook),
     hookInstance: columnText(record.hookInstance),
+    levels: auditLevels(record),
     patientIdHash: columnText(record.patientIdHash),
     engineVersion: columnText(record.engineVersion),
     knowledgeBaseVersion: columnText(record.knowledgeBaseVersion),

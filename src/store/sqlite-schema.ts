@@ -3,7 +3,7 @@
  * as postgres-schema.ts; times are ISO 8601 text here, expiry instants epoch milliseconds on both.
  * STRICT tables make SQLite check column types as PostgreSQL does.
  */
-import type { Migration } from './migration.js';
+import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
 
 /** Created before anything else, outside the versioned list. */
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -63,6 +63,33 @@ CREATE TABLE rate_limit (
   PRIMARY KEY (key, window_start)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX rate_limit_expires ON rate_limit (expires_at);
+`,
+  },
+  {
+    version: 2,
+    name: 'idempotent writes: feedback and audit identities, commit probe',
+    // Rows stored before this version may repeat one another (a retried request): the first of
+    // each identity keeps it, later ones are kept too, marked `repeat_of` the first, outside the
+    // unique index. Nothing stored is deleted.
+    sql: `
+ALTER TABLE feedback ADD COLUMN outcome_timestamp TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN repeat_of INTEGER;
+UPDATE feedback SET outcome_timestamp =
+  replace(coalesce(json_extract(record, '$.outcomeTimestamp'), ''), char(0), '');
+${identitySql('feedback', 'feedback_identity', FEEDBACK_IDENTITY)}
+
+ALTER TABLE audit ADD COLUMN levels TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN repeat_of INTEGER;
+UPDATE audit SET levels = coalesce(
+  (SELECT group_concat(replace(json_extract(o.value, '$.level'), char(0), ''), ',' ORDER BY o.key)
+   FROM json_each(audit.record, '$.outputs') AS o), '');
+${identitySql('audit', 'audit_identity', AUDIT_IDENTITY)}
+
+-- One row per service instance, rewritten by the readiness probe: a commit, not only a read.
+CREATE TABLE store_probe (
+  instance TEXT PRIMARY KEY,
+  probed_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
 `,
   },
 ];

@@ -12,6 +12,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import {
+  deadlineExceeded,
+  deadlineOf,
+  STORE_DEADLINE_MS_DEFAULT,
+  type StoreCallOptions,
+} from './deadline.js';
 import { storeClosed } from './errors.js';
 import { purgeJtiSql, purgeRateLimitSql, purgeSchedule } from './purge.js';
 import { auditRow, columnText, feedbackRow, parseRecord, windowStart } from './records.js';
@@ -37,6 +43,8 @@ export interface SqliteStoreOptions {
   readonly logger: Logger;
   /** Clock for stored times when a record's own is unreadable; defaults to the system clock. */
   readonly now?: () => Date;
+  /** STORE_DEADLINE_MS: a call with no deadline of its own settles within this. */
+  readonly deadlineMs?: number;
   /** Busy timeout in ms (default SQLITE_BUSY_TIMEOUT_MS). */
   readonly busyTimeoutMs?: number;
   /**
@@ -71,7 +79,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
     }
     logger.info({ file, migrationsApplied: outcome.applied }, 'SQLite store open');
-    return sqliteStore(db, logger, now);
+    return sqliteStore(db, logger, now, options.deadlineMs ?? STORE_DEADLINE_MS_DEFAULT);
   } catch (error) {
     try {
       db?.close();
@@ -84,15 +92,23 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
 }
 
-function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): Store {
+function sqliteStore(
+  db: Database.Database,
+  logger: Logger,
+  now: () => Date,
+  deadlineMs: number,
+): Store {
+  // A repeat of a stored identity (feedback_identity, audit_identity) is skipped: the first stays.
   const insertFeedback = db.prepare(`INSERT INTO feedback
-    (row_id, service_id, card, outcome, received_at, client_id, record)
-    VALUES (@rowId, @serviceId, @card, @outcome, @receivedAt, @clientId, @record)`);
+    (row_id, service_id, card, outcome, outcome_timestamp, received_at, client_id, record)
+    VALUES (@rowId, @serviceId, @card, @outcome, @outcomeTimestamp, @receivedAt, @clientId, @record)
+    ON CONFLICT DO NOTHING`);
   const insertAudit = db.prepare(`INSERT INTO audit
-    (row_id, id, audit_time, service_id, hook, hook_instance, patient_id_hash, engine_version,
-     knowledge_base_version, client_id, record)
-    VALUES (@rowId, @id, @time, @serviceId, @hook, @hookInstance, @patientIdHash, @engineVersion,
-     @knowledgeBaseVersion, @clientId, @record)`);
+    (row_id, id, audit_time, service_id, hook, hook_instance, levels, patient_id_hash,
+     engine_version, knowledge_base_version, client_id, record)
+    VALUES (@rowId, @id, @time, @serviceId, @hook, @hookInstance, @levels, @patientIdHash,
+     @engineVersion, @knowledgeBaseVersion, @clientId, @record)
+    ON CONFLICT DO NOTHING`);
   const selectFeedback = db.prepare(`SELECT record FROM feedback
     WHERE (@card IS NULL OR card = @card) AND (@serviceId IS NULL OR service_id = @serviceId)
     ORDER BY seq`);
@@ -108,7 +124,8 @@ function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): St
     RETURNING hits`);
   const purgeJti = db.prepare(purgeJtiSql('?'));
   const purgeRateLimit = db.prepare(purgeRateLimitSql('?'));
-  const ping = db.prepare('SELECT 1');
+  const probe = db.prepare(`INSERT INTO store_probe (instance, probed_at) VALUES ('sqlite', ?)
+    ON CONFLICT (instance) DO UPDATE SET probed_at = excluded.probed_at`);
 
   const immediate = db.transaction((fn: () => unknown) => fn());
   const queue = createWriteQueue({
@@ -133,9 +150,12 @@ function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): St
     }
   };
 
-  const write = <T>(action: string, fn: () => T): Promise<T> => {
+  /** Queued; dropped unrun (rejected) when its deadline has passed before its batch starts. */
+  const write = <T>(action: string, fn: () => T, options?: StoreCallOptions): Promise<T> => {
     if (closing !== undefined) return Promise.reject(storeClosed(action));
-    return queue.push(fn, failure(action));
+    return queue.push(fn, failure(action), deadlineOf(options, deadlineMs), () =>
+      deadlineExceeded(action),
+    );
   };
 
   /** Queues a purge of expired rows when one is due; its failure is logged, never a caller's. */
@@ -150,11 +170,15 @@ function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): St
 
   return {
     kind: 'sqlite',
-    ping: () =>
-      read('checking the SQLite store', () => {
-        ping.get();
-      }),
-    saveFeedback(items: readonly FeedbackRecord[]) {
+    ping: (options) =>
+      write(
+        'checking the SQLite store',
+        () => {
+          probe.run(now().toISOString());
+        },
+        options,
+      ),
+    saveFeedback(items: readonly FeedbackRecord[], options?: StoreCallOptions) {
       if (items.length === 0) {
         return closing ? Promise.reject(storeClosed('saving feedback')) : Promise.resolve();
       }
@@ -164,20 +188,28 @@ function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): St
       } catch (error) {
         return Promise.reject(failure('saving feedback')(error));
       }
-      return write('saving feedback', () => {
-        for (const row of rows) insertFeedback.run(row);
-      });
+      return write(
+        'saving feedback',
+        () => {
+          for (const row of rows) insertFeedback.run(row);
+        },
+        options,
+      );
     },
-    saveAudit(record: AuditRecord) {
+    saveAudit(record: AuditRecord, options?: StoreCallOptions) {
       let row: ReturnType<typeof auditRow>;
       try {
         row = auditRow(record, now());
       } catch (error) {
         return Promise.reject(failure('saving an audit record')(error));
       }
-      return write('saving an audit record', () => {
-        insertAudit.run(row);
-      });
+      return write(
+        'saving an audit record',
+        () => {
+          insertAudit.run(row);
+        },
+        options,
+      );
     },
     listFeedback: (filter) =>
       read('reading feedback', () =>
@@ -197,29 +229,34 @@ function sqliteStore(db: Database.Database, logger: Logger, now: () => Date): St
           }) as { record: unknown }[]
         ).map((r) => parseRecord<AuditRecord>(r.record)),
       ),
-    rememberJti(issuer: string, jti: string, expiresAt: Date, at: Date) {
-      const result = write('remembering a JWT id', () => {
-        return (
+    rememberJti(issuer: string, jti: string, expiresAt: Date, at: Date, options) {
+      const result = write(
+        'remembering a JWT id',
+        () =>
           upsertJti.run(columnText(issuer), columnText(jti), expiresAt.getTime(), at.getTime())
-            .changes === 1
-        );
-      });
+            .changes === 1,
+        options,
+      );
       maybePurge(at);
       return result;
     },
-    hitRateLimit(key: string, windowMs: number, at: Date) {
+    hitRateLimit(key: string, windowMs: number, at: Date, options) {
       if (!(Number.isInteger(windowMs) && windowMs > 0)) {
         return Promise.reject(new RangeError('windowMs must be a positive integer'));
       }
       const start = windowStart(at, windowMs);
-      const result = write('counting a rate-limit hit', () => {
-        const row = hitWindow.get(columnText(key), start, start + windowMs) as
-          { hits: number } | undefined;
-        if (row === undefined) {
-          throw new StoreError('STORE_UNAVAILABLE', 'rate-limit upsert returned no row');
-        }
-        return row.hits;
-      });
+      const result = write(
+        'counting a rate-limit hit',
+        () => {
+          const row = hitWindow.get(columnText(key), start, start + windowMs) as
+            { hits: number } | undefined;
+          if (row === undefined) {
+            throw new StoreError('STORE_UNAVAILABLE', 'rate-limit upsert returned no row');
+          }
+          return row.hits;
+        },
+        options,
+      );
       maybePurge(at);
       return result;
     },

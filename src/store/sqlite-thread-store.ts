@@ -4,6 +4,10 @@
  * disk. Issue 6: "no synchronous disk writes on the request path". Semantics are those of
  * sqlite-store.ts: a promise resolves once its write is committed (fsynced).
  *
+ * Deadlines: each call carries its deadline to the worker, which drops a write whose deadline
+ * passed before its batch started; this side stops waiting at the deadline (STORE_UNAVAILABLE), so
+ * a disk that stalls the worker costs a caller no more than its deadline.
+ *
  * If the worker stops unexpectedly every pending and later call rejects with STORE_UNAVAILABLE
  * (and /readyz says not ready), so an orchestrator restarts the process; nothing claims success
  * for a write that was not committed.
@@ -14,6 +18,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import {
+  beforeDeadline,
+  deadlineExceeded,
+  deadlineOf,
+  STORE_DEADLINE_MS_DEFAULT,
+  type StoreCallOptions,
+} from './deadline.js';
 import { storeClosed } from './errors.js';
 import {
   deserializeError,
@@ -26,7 +37,20 @@ import { StoreError, type Store } from './types.js';
 
 export interface SqliteThreadStoreOptions extends ThreadStoreOptions {
   readonly logger: Logger;
+  /** STORE_DEADLINE_MS: a call with no deadline of its own settles within this. */
+  readonly deadlineMs?: number;
 }
+
+/** How many arguments each call takes before its StoreCallOptions (always passed last). */
+const ARITY: Readonly<Record<StoreCall, number>> = {
+  ping: 0,
+  saveFeedback: 1,
+  saveAudit: 1,
+  listFeedback: 1,
+  listAudit: 1,
+  rememberJti: 4,
+  hitRateLimit: 3,
+};
 
 /**
  * The worker for the module beside this one: `.js` once built; under the TypeScript sources
@@ -50,7 +74,7 @@ interface Pending {
 
 /** Opens the SQLite store in a worker thread; rejects with a StoreError as openSqliteStore does. */
 export function openSqliteThreadStore(options: SqliteThreadStoreOptions): Promise<Store> {
-  const { logger, ...threadOptions } = options;
+  const { logger, deadlineMs = STORE_DEADLINE_MS_DEFAULT, ...threadOptions } = options;
   const worker = startWorker(threadOptions);
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -138,7 +162,15 @@ export function openSqliteThreadStore(options: SqliteThreadStoreOptions): Promis
       (...args: unknown[]): Promise<T> => {
         if (closing !== undefined) return Promise.reject(storeClosed(action));
         if (stopped !== undefined) return Promise.reject(stopped);
-        return post({ kind: 'call', id: nextId++, call: name, args }) as Promise<T>;
+        const given = args[ARITY[name]] as StoreCallOptions | undefined;
+        const deadline = deadlineOf(given, deadlineMs);
+        const full = [...Array.from({ length: ARITY[name] }, (_, i) => args[i]), { deadline }];
+        const id = nextId++;
+        return beforeDeadline(post({ kind: 'call', id, call: name, args: full }), deadline, () => {
+          // A late answer finds no one waiting; a write the worker had not started is dropped there.
+          pending.delete(id);
+          return deadlineExceeded(action);
+        }) as Promise<T>;
       };
 
     const store: Store = {

@@ -3,7 +3,10 @@
  * small shared state that must work across replicas (JWT jti replay cache, rate-limit counters).
  * Two implementations: embedded SQLite (default) and PostgreSQL (DATABASE_URL). No patient data is
  * stored: the audit keeps a keyed hash of the patient id and resource ids/versions only.
+ *
+ * Every call settles by a deadline (deadline.ts): its own, else the store's STORE_DEADLINE_MS.
  */
+import type { StoreCallOptions } from './deadline.js';
 
 /** One clinician response to a card (CDS Hooks 2.0 feedback), as received. */
 export interface FeedbackRecord {
@@ -78,25 +81,53 @@ export class StoreError extends Error {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Resolves when the database answers; rejects with a StoreError otherwise. */
-  ping(): Promise<void>;
-  /** Durable when the promise resolves (committed). Rejects with a StoreError; never throws synchronously. */
-  saveFeedback(items: readonly FeedbackRecord[]): Promise<void>;
-  /** Durable when the promise resolves. */
-  saveAudit(record: AuditRecord): Promise<void>;
+  /**
+   * Commits a probe write (readiness): resolves when the store can commit by the deadline, rejects
+   * with a StoreError otherwise. A database that answers reads but cannot commit is not ready.
+   */
+  ping(options?: StoreCallOptions): Promise<void>;
+  /**
+   * Durable when the promise resolves (committed). Idempotent: an item is identified by (serviceId,
+   * card, outcome, outcomeTimestamp as sent); a repeat resolves as the first did and adds no row.
+   * A rejection means nothing was committed, except when the deadline passed after the commit was
+   * sent (README "Persistence": the one ambiguous case, which a retry resolves).
+   */
+  saveFeedback(items: readonly FeedbackRecord[], options?: StoreCallOptions): Promise<void>;
+  /**
+   * Durable when the promise resolves. Idempotent: a record is identified by (serviceId,
+   * hookInstance, its levels in order); a repeat resolves and keeps the first record.
+   */
+  saveAudit(record: AuditRecord, options?: StoreCallOptions): Promise<void>;
   /** Reads back (tests, operators); newest last. */
-  listFeedback(filter?: {
-    readonly card?: string;
-    readonly serviceId?: string;
-  }): Promise<FeedbackRecord[]>;
-  listAudit(filter?: { readonly hookInstance?: string }): Promise<AuditRecord[]>;
+  listFeedback(
+    filter?: {
+      readonly card?: string;
+      readonly serviceId?: string;
+    },
+    options?: StoreCallOptions,
+  ): Promise<FeedbackRecord[]>;
+  listAudit(
+    filter?: { readonly hookInstance?: string },
+    options?: StoreCallOptions,
+  ): Promise<AuditRecord[]>;
   /**
    * Records a JWT id until `expiresAt`. Resolves true when it is new, false when it was seen before
    * and has not expired (a replay). Shared by every replica on PostgreSQL.
    */
-  rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
+  rememberJti(
+    issuer: string,
+    jti: string,
+    expiresAt: Date,
+    now: Date,
+    options?: StoreCallOptions,
+  ): Promise<boolean>;
   /** Hits on `key` in the fixed window containing `now`, this hit included. Shared on PostgreSQL. */
-  hitRateLimit(key: string, windowMs: number, now: Date): Promise<number>;
+  hitRateLimit(
+    key: string,
+    windowMs: number,
+    now: Date,
+    options?: StoreCallOptions,
+  ): Promise<number>;
   /** Waits for pending writes, then closes. Further calls reject with STORE_CLOSED. */
   close(): Promise<void>;
 }

@@ -6,7 +6,11 @@
  *
  * When the batch transaction fails (one bad write, or the commit itself), each write is retried
  * alone in its own transaction, so one failure rejects only its own caller.
+ *
+ * A write may carry a deadline: if it has passed when its batch starts (the thread was held by a
+ * stalled disk), the write is rejected without being run, so its caller's "not stored" is true.
  */
+import { clockMs } from './deadline.js';
 
 /** A write function runs inside a transaction and returns what its caller's promise resolves to. */
 export type Write<T> = () => T;
@@ -18,14 +22,22 @@ export interface WriteQueueOptions {
   readonly maxBatch?: number;
   /** Schedules the flush; setImmediate by default (after pending I/O callbacks). */
   readonly schedule?: (flush: () => void) => void;
+  /** The clock deadlines are read on (deadline.ts clockMs by default). */
+  readonly clock?: () => number;
 }
 
 export interface WriteQueue {
   /**
    * Queues `write`; resolves with its result once committed, rejects with `toError(thrown)` when
-   * it (or the commit) failed.
+   * it (or the commit) failed, or with `expired()` unrun when `deadline` (on the queue's clock)
+   * passed before its batch started.
    */
-  push<T>(write: Write<T>, toError: (error: unknown) => Error): Promise<T>;
+  push<T>(
+    write: Write<T>,
+    toError: (error: unknown) => Error,
+    deadline?: number,
+    expired?: () => Error,
+  ): Promise<T>;
   /** Resolves when every write queued before the call has been committed or rejected. */
   drain(): Promise<void>;
   /** Writes queued and not yet run. */
@@ -35,6 +47,8 @@ export interface WriteQueue {
 interface Pending {
   readonly write: Write<unknown>;
   readonly toError: (error: unknown) => Error;
+  readonly deadline: number;
+  readonly expired: () => Error;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -43,6 +57,7 @@ interface Pending {
 export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
   const maxBatch = options.maxBatch ?? 256;
   const schedule = options.schedule ?? ((flush: () => void) => void setImmediate(flush));
+  const clock = options.clock ?? clockMs;
   let pending: Pending[] = [];
   let scheduled = false;
   let idle: (() => void)[] = [];
@@ -64,8 +79,14 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
 
   const flush = () => {
     scheduled = false;
-    const batch = pending.slice(0, maxBatch);
-    pending = pending.slice(batch.length);
+    const taken = pending.slice(0, maxBatch);
+    pending = pending.slice(taken.length);
+    const at = clock();
+    const batch = taken.filter((op) => {
+      if (op.deadline > at) return true;
+      op.reject(op.expired());
+      return false;
+    });
     if (pending.length > 0) scheduleFlush();
     if (batch.length === 1) {
       runAlone(batch[0] as Pending);
@@ -92,9 +113,21 @@ export function createWriteQueue(options: WriteQueueOptions): WriteQueue {
   };
 
   return {
-    push<T>(write: Write<T>, toError: (error: unknown) => Error): Promise<T> {
+    push<T>(
+      write: Write<T>,
+      toError: (error: unknown) => Error,
+      deadline = Number.POSITIVE_INFINITY,
+      expired: () => Error = () => new Error('deadline passed'),
+    ): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        pending.push({ write, toError, resolve: resolve as (value: unknown) => void, reject });
+        pending.push({
+          write,
+          toError,
+          deadline,
+          expired,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         scheduleFlush();
       });
     },

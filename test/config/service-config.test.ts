@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     const { config, errors } = loadConfig({});
     expect(errors).toEqual([]);
     expect(config.port).toBe(3000);
-    expect(config.store).toEqual({ dataDir: './data' });
+    expect(config.store).toEqual({ dataDir: './data', deadlineMs: 3000 });
     expect(config.auth).toEqual({ enabled: false, issuers: [] });
     expect(config.engine).toEqual(DEFAULT_ENGINE_SETTINGS);
     expect(Object.isFrozen(config)).toBe(true);
@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       AUDIT_ID_KEY: KEY,
     });
     expect(config.port).toBe(8081);
-    expect(config.store).toEqual({ postgresUrl: 'postgres://u@db/vcf' });
+    expect(config.store).toEqual({ postgresUrl: 'postgres://u@db/vcf', deadlineMs: 3000 });
   });
 
   it('names every bad key at once', () => {
@@ -194,6 +194,38 @@ describe('loadConfig', () => {
     for (const bad of ['10.0.0.0/33', 'proxy.local', '99', '1.2.3.4/8/1']) {
       expect(loadConfig({ TRUST_PROXY: bad }).errors.join(), bad).toMatch(/^TRUST_PROXY=/);
     }
+  });
+
+  it('STORE_DEADLINE_MS: 3 s by default, 100 ms to 60 s when set', () => {
+    expect(loadConfig({ STORE_DEADLINE_MS: '1500' }).config.store.deadlineMs).toBe(1500);
+    for (const bad of ['0', '99', '60001', '2.5', 'soon']) {
+      expect(loadConfig({ STORE_DEADLINE_MS: bad }).errors.join(), bad).toMatch(
+        /^STORE_DEADLINE_MS=/,
+      );
+    }
+  });
+
+  it('rate limits: per client and per address; the older single setting sets both, with a warning', () => {
+    expect(loadConfig({}).config.http.rateLimit).toEqual({
+      clientPerMinute: 30_000,
+      addressPerMinute: 6_000,
+      legacySetting: false,
+    });
+    const own = loadConfig({
+      RATE_LIMIT_CLIENT_PER_MINUTE: '90000',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '300',
+    }).config;
+    expect(own.http.rateLimit).toMatchObject({ clientPerMinute: 90_000, addressPerMinute: 300 });
+    const legacy = loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).config;
+    expect(legacy.http.rateLimit).toEqual({
+      clientPerMinute: 600,
+      addressPerMinute: 600,
+      legacySetting: true,
+    });
+    expect(startupWarnings(legacy)).toContainEqual(
+      expect.stringMatching(/^RATE_LIMIT_PER_MINUTE is set: it now sets both/),
+    );
+    expect(loadConfig({ RATE_LIMIT_CLIENT_PER_MINUTE: '0' }).errors).toHaveLength(1);
   });
 
   it('warns at start while VCF_CANCER_SNOMED_CODES is the single default concept', () => {

@@ -41,11 +41,14 @@ const send = (body: unknown, service = 'vcf-assessment') =>
     .send(body as object);
 
 describe('feedback', () => {
-  it('stores accepted and overridden reports, each kept, and answers only once stored', async () => {
+  it('stores accepted and overridden reports, each kept, a retried one once, and answers only once stored', async () => {
     await send({ feedback: [accepted] }).expect(200);
-    await send({ feedback: [overridden, accepted] }).expect(200);
+    // The second `accepted` repeats the first (same card, outcome and outcomeTimestamp): a retry.
+    const retried = await send({ feedback: [overridden, accepted] }).expect(200);
+    expect(retried.body).toEqual({ stored: 2 });
+    await send({ feedback: [overridden] }).expect(200);
     const stored = await svc.store.listFeedback({ card: CARD });
-    expect(stored.map((f) => f.outcome)).toEqual(['accepted', 'overridden', 'accepted']);
+    expect(stored.map((f) => f.outcome)).toEqual(['accepted', 'overridden']);
     expect(stored[1]).toMatchObject({
       serviceId: 'vcf-assessment',
       overrideReason: {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError, type Store } from '../../src/store/index.js';
+import { StoreError, type AuditRecord, type Store } from '../../src/store/index.js';
 import { BACKENDS, type Place } from './backends.js';
 import { captureLogger, type CapturedLogger } from './capture-logger.js';
 import { acceptedFeedback, audit, feedback, SECRET_COMMENT } from './records.js';
@@ -45,17 +45,84 @@ describe.each(BACKENDS)('$name store', (backend) => {
     expect((await store.listFeedback())[0]?.overrideReason?.userComment).toBe(SECRET_COMMENT);
   });
 
-  it('keeps every report when the same card is reported more than once', async () => {
+  it('keeps every different report of a card, and a repeated report once (idempotent)', async () => {
     const first = feedback();
     const again = {
       ...first,
       outcome: 'accepted' as const,
       outcomeTimestamp: '2026-01-05T10:20:00Z',
     };
+    const later = { ...first, outcomeTimestamp: '2026-01-05T10:30:00Z' };
     await store.saveFeedback([first]);
-    await store.saveFeedback([first]);
-    await store.saveFeedback([again]);
-    expect(await store.listFeedback({ card: first.card })).toEqual([first, first, again]);
+    // A retry (same service, card, outcome and outcomeTimestamp) resolves and adds no row, even
+    // with other details changed: the first report stays as it was.
+    await store.saveFeedback([{ ...first, receivedAt: '2026-01-05T10:12:00.000Z' }]);
+    await store.saveFeedback([again, again, first]);
+    await store.saveFeedback([{ ...first, serviceId: 'other-service' }, later]);
+    expect(await store.listFeedback({ card: first.card })).toEqual([
+      first,
+      again,
+      { ...first, serviceId: 'other-service' },
+      later,
+    ]);
+    expect(await place.count('feedback')).toBe(4);
+  });
+
+  it('stores a report once when two instances receive its retry at the same moment', async () => {
+    const second = await place.open(log.logger);
+    const item = feedback();
+    const record = audit();
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        Promise.all([
+          (i % 2 ? store : second).saveFeedback([item]),
+          (i % 2 ? second : store).saveAudit(record),
+        ]),
+      ),
+    );
+    expect(await store.listFeedback({ card: item.card })).toEqual([item]);
+    expect(await store.listAudit({ hookInstance: record.hookInstance })).toEqual([record]);
+  });
+
+  it('keeps one audit record per service, hook instance and levels; a repeat keeps the first', async () => {
+    const first = audit();
+    await store.saveAudit(first);
+    // A retried hook call: a new record id and time, the same call. The first record stays.
+    await store.saveAudit({ ...first, id: randomUUID(), time: '2026-01-05T10:12:00.000Z' });
+    const otherLevels = {
+      ...first,
+      id: randomUUID(),
+      outputs: [
+        ...first.outputs,
+        { ...(first.outputs[0] as AuditRecord['outputs'][number]), level: 'L2' },
+      ],
+    };
+    const otherService = { ...first, id: randomUUID(), serviceId: 'vcf-procedure-check' };
+    await store.saveAudit(otherLevels);
+    await store.saveAudit(otherService);
+    expect(await store.listAudit({ hookInstance: first.hookInstance })).toEqual([
+      first,
+      otherLevels,
+      otherService,
+    ]);
+  });
+
+  it('ping commits a probe row (a store that can only read is not ready)', async () => {
+    await store.ping();
+    await store.ping();
+    expect(await place.count('store_probe')).toBe(1);
+  });
+
+  it('does not store a write whose deadline has already passed', async () => {
+    const item = feedback();
+    const error = await store.saveFeedback([item], { deadline: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE');
+    await expect(store.ping({ deadline: 0 })).rejects.toBeInstanceOf(StoreError);
+    expect(await store.listFeedback({ card: item.card })).toEqual([]);
   });
 
   it('filters feedback by card and by service', async () => {

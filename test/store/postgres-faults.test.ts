@@ -40,7 +40,7 @@ async function open(url: string, log: CapturedLogger): Promise<Store> {
   const store = await openPostgresStore({
     url,
     logger: log.logger,
-    pool: { connectionTimeoutMillis: 2_000, queryTimeoutMillis: 5_000 },
+    deadlineMs: 2_000,
   });
   cleanups.push(() => store.close().catch(() => undefined));
   return store;

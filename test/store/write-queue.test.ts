@@ -1,6 +1,7 @@
 /**
  * The group-commit queue on its own, with a recording stand-in for the database transaction:
- * batching, per-write failure isolation, commit failure, drain, and a bounded batch size.
+ * batching, per-write failure isolation, commit failure, drain, a bounded batch size, and writes
+ * dropped unrun once their deadline has passed.
  */
 import { describe, expect, it } from 'vitest';
 import { createWriteQueue } from '../../src/store/write-queue.js';
@@ -54,6 +55,26 @@ describe('write queue', () => {
     expect(await Promise.all(results)).toEqual(['A', 'B', 'C']);
     expect(db.transactions).toEqual([3]);
     expect(db.committed).toEqual(['a', 'b', 'c']);
+  });
+
+  it('drops unrun a write whose deadline passed before its batch started (a stalled thread)', async () => {
+    const db = fakeDatabase();
+    let now = 1_000;
+    let flush: () => void = () => undefined;
+    const queue = createWriteQueue({
+      transaction: (fn) => db.transaction(fn),
+      clock: () => now,
+      schedule: (f) => (flush = f),
+    });
+    const expired = () => new Error('deadline passed');
+    const late = queue.push(() => db.write('late'), toError, 1_500, expired);
+    const inTime = queue.push(() => db.write('in-time'), toError, 5_000, expired);
+    const unbounded = queue.push(() => db.write('unbounded'), toError);
+    now = 2_000; // the thread was held (an fsync stall) past the first write's deadline
+    flush();
+    await expect(late).rejects.toThrow('deadline passed');
+    expect(await Promise.all([inTime, unbounded])).toEqual(['IN-TIME', 'UNBOUNDED']);
+    expect(db.committed).toEqual(['in-time', 'unbounded']);
   });
 
   it('rejects only the failing write: the batch is rolled back and retried write by write', async () => {
