@@ -185,7 +185,7 @@ describe('detail', () => {
     expect(card.detail).not.toContain('**bold**');
     expect(card.detail).toContain(literal(hostile));
     expect(literal(hostile)).toBe(
-      '\\<img src=x onerror=alert(1)\\> \\[click\\](https\\://evil.example) \\*\\*bold\\*\\* \\|',
+      '\\<img src=x onerror=alert(1)\\> \\[click\\](https:/\u2060/evil.example) \\*\\*bold\\*\\* \\|',
     );
   });
 });
