@@ -78,7 +78,7 @@ describe('ImplementationGuide vcf-cds', () => {
   it('lists every artefact of profiles/ (not itself) and every example patient, as examples', () => {
     const listed = (ig.definition?.resource ?? []).map((r) => ({
       reference: r.reference.reference,
-      example: r.exampleBoolean === true || r.exampleCanonical !== undefined,
+      example: r.exampleBoolean,
     }));
     const expected = [
       ...conformance
