@@ -3,7 +3,12 @@
 # Run:    docker run -p 3000:3000 -v vcf-data:/app/data vcf-cds
 # With PostgreSQL: docker run -p 3000:3000 -e DATABASE_URL=postgres://... -e AUDIT_ID_KEY=<32+ random bytes, base64> vcf-cds
 
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS (maintenance until April 2028; package.json "engines" lists the supported lines), an
+# exact release on Debian 13 (trixie), the same for both stages: better-sqlite3's native addon is
+# built for this Node's ABI. Raise it deliberately (CHANGELOG), for security releases within 24.
+ARG NODE_IMAGE=node:24.22.3-trixie-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
@@ -19,7 +24,7 @@ COPY profiles ./profiles
 # `npm run build` first generates the precompiled FHIR validators into generated/.
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/app/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   for (const warning of startupWarnings(config)) logger.warn(warning);
   const store = await openStore(config.store, logger);
   const auditIdKey = await resolveAuditIdKey(config, logger);
-  const { app } = createService(config, {
+  const { app, metricsApp } = createService(config, {
     store,
     logger,
     now: () => new Date(),
@@ -40,6 +40,12 @@ async function main(): Promise<void> {
   // Above common load-balancer idle timeouts, so the balancer closes idle sockets first.
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 30_000;
+  const metricsServer =
+    metricsApp && config.metricsPort !== undefined
+      ? metricsApp.listen(config.metricsPort, config.host ?? '0.0.0.0', () => {
+          logger.info({ port: config.metricsPort }, 'metrics listening (GET /metrics)');
+        })
+      : undefined;
 
   // Graceful shutdown: stop accepting, finish requests in flight, then close the store.
   let stopping = false;
@@ -52,6 +58,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Metrics stop with the service; a scrape in flight is not waited for.
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     server.close(() => {
       store
         .close()

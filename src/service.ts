@@ -10,6 +10,7 @@ import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { buildClientAuth } from './http/client-auth.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMetricsApp } from './http/metrics-app.js';
 import { rateLimit, sharedCounterWaitMs, type RateCounter } from './http/rate-limit.js';
 import type { Store } from './store/types.js';
 import { orderCodeSets } from './terminology/index.js';
@@ -28,6 +29,8 @@ export interface Runtime {
 export interface Service {
   readonly app: Express;
   readonly metrics: Metrics;
+  /** The app for METRICS_PORT's listener when it is set (then `app` has no /metrics). */
+  readonly metricsApp: Express | undefined;
 }
 
 export function createService(config: Config, runtime: Runtime): Service {
@@ -75,6 +78,8 @@ export function createService(config: Config, runtime: Runtime): Service {
     }),
     playground: config.playground,
     storeDeadlineMs: config.store.deadlineMs,
+    metricsHere: config.metricsPort === undefined,
   });
-  return { app, metrics };
+  const metricsApp = config.metricsPort === undefined ? undefined : createMetricsApp(metrics);
+  return { app, metrics, metricsApp };
 }

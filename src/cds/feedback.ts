@@ -17,10 +17,11 @@ export type FeedbackItem = Omit<FeedbackRecord, 'serviceId' | 'receivedAt' | 'cl
 /**
  * RFC 3339 section 5.6 `date-time` with seconds (the spec's "e.g. 1985-04-12T23:20:50.52Z"), and a
  * real calendar date and clock time: "2020-13-45T99:99Z" is not one. Any offset is accepted (it
- * names one instant); a leap second (:60) is allowed as RFC 3339 does.
+ * names one instant); a leap second (:60) is allowed as RFC 3339 does, and so are a lowercase `t`
+ * and `z` (its section 5.6 NOTE: "T" and "Z" "may alternatively be lower case").
  */
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
 export function isInstant(text: string): boolean {
   const m = DATE_TIME.exec(text);
@@ -28,7 +29,7 @@ export function isInstant(text: string): boolean {
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
   const leap = (year! % 4 === 0 && year! % 100 !== 0) || year! % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1];
-  const offsetOk = m[8] === 'Z' || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
+  const offsetOk = m[8] === 'Z' || m[8] === 'z' || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
   return (
     days !== undefined &&
     day! >= 1 &&
@@ -42,6 +43,13 @@ export function isInstant(text: string): boolean {
 
 const TIMESTAMP_FORMAT = 'rfc3339-date-time';
 
+/**
+ * A card's `uuid` as this service gives it (crypto.randomUUID; RFC 9562 text form, any case).
+ * Feedback names the card by it, so anything else (a placeholder such as `<card uuid>`) names no
+ * card of this service and is refused rather than stored.
+ */
+const UUID = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$';
+
 const schema = {
   type: 'object',
   required: ['feedback'],
@@ -54,7 +62,7 @@ const schema = {
         type: 'object',
         required: ['card', 'outcome', 'outcomeTimestamp'],
         properties: {
-          card: { type: 'string', minLength: 1, maxLength: 256 },
+          card: { type: 'string', pattern: UUID },
           outcome: { enum: ['accepted', 'overridden'] },
           acceptedSuggestions: {
             type: 'array',
@@ -126,6 +134,8 @@ function messageOf(e: ErrorObject): string {
       return 'must be an RFC 3339 date-time with seconds, e.g. 2026-11-24T10:00:00Z';
     case 'anyOf':
       return 'must hold a reason (Coding) or a userComment';
+    case 'pattern':
+      return 'must be the uuid of a card, e.g. b8f4d2a0-6c1e-4f3a-9d2b-7e5c1a0f4b21';
     case 'minLength':
       if (params['limit'] === 1) return 'must not be empty';
       break;

@@ -14,6 +14,11 @@ import { envReader, isPositiveInteger, type Env } from './env-reader.js';
 export interface Config extends ClinicalSettings {
   readonly port: number;
   readonly host: string | undefined;
+  /**
+   * METRICS_PORT: when set, /metrics is served on this port alone (its own listener, same HOST)
+   * and no longer on `port`, the one a load balancer or ingress publishes.
+   */
+  readonly metricsPort: number | undefined;
   /** Public URL of this service, e.g. https://cds.example.org (the JWT `aud`). */
   readonly publicBaseUrl: string | undefined;
   readonly fhir: {
@@ -180,6 +185,21 @@ function allowedOrigins(read: ReturnType<typeof envReader>): readonly string[] |
   return origins;
 }
 
+/** METRICS_PORT: a port number other than PORT's, or undefined (metrics on the service's port). */
+function metricsPort(read: ReturnType<typeof envReader>, servicePort: number): number | undefined {
+  if (read.text('METRICS_PORT') === undefined) return undefined;
+  const isPort = (n: number) => Number.isInteger(n) && n >= 1 && n < 65536;
+  const port = read.num('METRICS_PORT', 0, isPort, 'expected a port number (1-65535)');
+  if (port === 0) return undefined;
+  if (port === servicePort) {
+    read.errors.push(
+      `METRICS_PORT=${port} is PORT too: give the metrics a port of their own, or unset METRICS_PORT`,
+    );
+    return undefined;
+  }
+  return port;
+}
+
 /** Reads the environment; `errors` names every problem (start-up stops on any). */
 export function loadConfig(env: Env): { config: Config; errors: string[] } {
   const clinical = loadClinicalSettings(env);
@@ -218,15 +238,17 @@ export function loadConfig(env: Env): { config: Config; errors: string[] } {
     );
   }
 
+  const port = read.num(
+    'PORT',
+    3000,
+    (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+    'expected a port number',
+  );
   const config: Config = {
     ...clinical.settings,
-    port: read.num(
-      'PORT',
-      3000,
-      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
-      'expected a port number',
-    ),
+    port,
     host: read.text('HOST'),
+    metricsPort: metricsPort(read, port),
     publicBaseUrl,
     fhir: {
       timeoutMs: read.num(

@@ -23,6 +23,7 @@ import { playgroundRouter } from './playground.js';
 import { securityHeaders } from './security-headers.js';
 import { budgetOf, storeBudgetMiddleware } from './store-budget.js';
 import type { Metrics } from './metrics.js';
+import { metricsHandler } from './metrics-app.js';
 
 export interface AppDeps {
   readonly hook: HookDeps;
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly playground: boolean;
   /** STORE_DEADLINE_MS: the store time one request may take, all its store calls together. */
   readonly storeDeadlineMs: number;
+  /** Serve /metrics on this app: true unless METRICS_PORT gives them a listener of their own. */
+  readonly metricsHere: boolean;
 }
 
 /** `fhir`: a FHIR endpoint's error (/api/assess), sent as application/fhir+json. */
@@ -166,9 +169,9 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: 'not ready', store: deps.store.kind });
     }
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.render());
-  });
+  // With METRICS_PORT set the metrics have a listener of their own (metricsApp) and this one,
+  // the published port, answers /metrics 404 like any unknown path.
+  if (deps.metricsHere) app.get('/metrics', metricsHandler(deps.metrics));
 
   app.get('/cds-services', (_req, res) => {
     res.json(discoveryDocument());

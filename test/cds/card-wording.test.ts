@@ -267,7 +267,7 @@ describe('detail', () => {
     expect(card.detail).not.toContain(' **bold**');
     expect(card.detail).toContain(literal(hostile));
     expect(literal(hostile)).toBe(
-      '\\<img src=x onerror=alert(1)\\> \\[click\\](https\\://evil.example) \\*\\*bold\\*\\* \\|',
+      '\\<img src=x onerror=alert(1)\\> \\[click\\](https:/\u2060/evil.example) \\*\\*bold\\*\\* \\|',
     );
     // Rendered as the EHR would (even with linkify on): no link, image or HTML from the data.
     const html = new MarkdownIt({ html: true, linkify: true }).render(card.detail);

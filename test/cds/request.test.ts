@@ -72,7 +72,11 @@ describe('CDS Hooks request validation', () => {
 });
 
 describe('feedback validation', () => {
-  const item = { card: 'c1', outcome: 'accepted', outcomeTimestamp: '2026-11-24T10:00:00Z' };
+  const item = {
+    card: 'b8f4d2a0-6c1e-4f3a-9d2b-7e5c1a0f4b21',
+    outcome: 'accepted',
+    outcomeTimestamp: '2026-11-24T10:00:00Z',
+  };
 
   it('accepts the specification body, the same card twice included', () => {
     const r = parseFeedback('vcf-assessment', {
@@ -96,6 +100,7 @@ describe('feedback validation', () => {
     ['an unknown outcome', { feedback: [{ ...item, outcome: 'ignored' }] }],
     ['no timestamp', { feedback: [{ card: 'c1', outcome: 'accepted' }] }],
     ['a timestamp that is not one', { feedback: [{ ...item, outcomeTimestamp: 'yesterday' }] }],
+    ['a card that is not a uuid', { feedback: [{ ...item, card: 'c1' }] }],
     [
       'an override reason on an accepted card',
       { feedback: [{ ...item, overrideReason: { reason: { code: 'x' } } }] },

@@ -71,6 +71,7 @@ describe('feedback', () => {
       { feedback: [{ outcome: 'accepted', outcomeTimestamp: accepted.outcomeTimestamp }] },
     ],
     ['bad timestamp', { feedback: [{ ...accepted, outcomeTimestamp: 'yesterday' }] }],
+    ['a placeholder card', { feedback: [{ ...accepted, card: '<card uuid>' }] }],
     [
       'overrideReason on an accepted card',
       { feedback: [{ ...accepted, overrideReason: overridden.overrideReason }] },
@@ -94,6 +95,8 @@ describe('feedback', () => {
       { ...accepted, outcomeTimestamp: '2026-02-29T10:00:00Z' },
       'outcomeTimestamp',
     ],
+    ['a card that is not a uuid', { ...accepted, card: 'card-1' }, 'card'],
+    ['a uuid with braces', { ...accepted, card: `{${CARD}}` }, 'card'],
     ['an empty overrideReason', { ...overridden, overrideReason: {} }, 'overrideReason'],
     [
       'an empty comment only',
@@ -105,6 +108,17 @@ describe('feedback', () => {
     const res = await send({ feedback: [item] }).expect(400);
     expect(res.body.issue[0].expression).toEqual([`feedback[0].${element}`]);
     expect((await svc.store.listFeedback()).length).toBe(before);
+  });
+
+  it('RFC 3339 lowercase t and z, and an upper-case uuid: stored as sent', async () => {
+    const item = {
+      ...accepted,
+      card: CARD.toUpperCase(),
+      outcomeTimestamp: '2026-11-24t10:00:00.5z',
+    };
+    await send({ feedback: [item] }).expect(200);
+    const [stored] = await svc.store.listFeedback({ card: CARD.toUpperCase() });
+    expect(stored?.outcomeTimestamp).toBe('2026-11-24t10:00:00.5z');
   });
 
   it('a null item: one clear issue, not a list of schema internals', async () => {

@@ -176,7 +176,7 @@ function hostileVariants(): unknown[] {
   });
   out.push({
     feedback: Array.from({ length: 5_000 }, () => ({
-      card: 'c',
+      card: '00000000-0000-4000-8000-00000000000c',
       outcome: 'accepted',
       outcomeTimestamp: '2026-01-01T00:00:00Z',
     })),
@@ -302,7 +302,7 @@ describe('fuzz: hostile bodies at every endpoint', () => {
 
   it('the same keys in feedback items and /api/assess Bundles: clean 200s and 400s, nothing polluted', async () => {
     const item = {
-      card: 'c1',
+      card: '00000000-0000-4000-8000-0000000000c1',
       outcome: 'overridden',
       outcomeTimestamp: '2026-01-01T00:00:00Z',
       overrideReason: { reason: { code: 'x', [PROTO]: { code: 1 } }, [PROTO]: { polluted: 1 } },
@@ -315,7 +315,7 @@ describe('fuzz: hostile bodies at every endpoint', () => {
       .set('content-type', 'application/json')
       .send(feedback);
     expect(fb.status).toBe(200);
-    const [stored] = await svc.store.listFeedback({ card: 'c1' });
+    const [stored] = await svc.store.listFeedback({ card: '00000000-0000-4000-8000-0000000000c1' });
     // The record is kept whole (prototype keys as plain data), its outcome the one sent.
     expect(stored?.outcome).toBe('overridden');
     expect(stored?.acceptedSuggestions).toBeUndefined();

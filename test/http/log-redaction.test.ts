@@ -89,7 +89,7 @@ describe('log redaction', () => {
       .send({
         feedback: [
           {
-            card: 'c1',
+            card: '00000000-0000-4000-8000-0000000000c1',
             outcome: 'overridden',
             overrideReason: { userComment: SECRETS.comment },
             outcomeTimestamp: '2026-11-24T10:00:00Z',

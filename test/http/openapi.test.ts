@@ -154,7 +154,7 @@ const SCENARIOS: Scenario[] = [
     body: {
       feedback: [
         {
-          card: 'c1',
+          card: '00000000-0000-4000-8000-0000000000c1',
           outcome: 'overridden',
           overrideReason: { reason: { code: 'x' } },
           outcomeTimestamp: '2026-11-24T10:00:00Z',

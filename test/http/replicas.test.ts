@@ -73,7 +73,7 @@ describe('two replicas, one PostgreSQL database', () => {
         .set('authorization', `Bearer ${await token(path)}`)
         .send({
           feedback: Array.from({ length: 25 }, (_, j) => ({
-            card: `card-${i}-${j}`,
+            card: `00000000-0000-4000-8000-${String(i * 100 + j).padStart(12, '0')}`,
             outcome: 'accepted',
             outcomeTimestamp: '2026-11-25T10:00:00Z',
           })),

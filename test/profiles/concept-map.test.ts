@@ -52,7 +52,7 @@ describe('ConceptMap snomed-vertebra-to-vertebral-level', () => {
   it('maps SNOMED CT onto the vertebral-level CodeSystem and ValueSet', () => {
     expect(cm).toMatchObject({
       url: `${BASE}/ConceptMap/snomed-vertebra-to-vertebral-level`,
-      status: 'active',
+      status: 'draft',
       version: '0.1.0',
       targetCanonical: loadValueSet('vertebral-level').url,
     });

@@ -31,13 +31,16 @@ export function loadAllExampleBundles(): { name: string; bundle: Bundle }[] {
   return listExamples().map((name) => ({ name, bundle: loadExampleBundle(name) }));
 }
 
-/** Every JSON file under profiles/ (examples included), as paths relative to profiles/. */
+/**
+ * Every FHIR resource file under profiles/ (examples included), as paths relative to profiles/:
+ * every JSON file but the FHIR package manifest, profiles/package.json.
+ */
 export function listProfileJsonFiles(dir: string = PROFILES_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((d) =>
       d.isDirectory()
         ? listProfileJsonFiles(join(dir, d.name))
-        : d.name.endsWith('.json')
+        : d.name.endsWith('.json') && !(dir === PROFILES_DIR && d.name === 'package.json')
           ? [relative(PROFILES_DIR, join(dir, d.name))]
           : [],
     )

@@ -55,7 +55,7 @@ describe('StructureDefinition vcf-finding-observation', () => {
     expect(sd).toMatchObject({
       url: `${BASE}/StructureDefinition/vcf-finding-observation`,
       version: '0.1.0',
-      status: 'active',
+      status: 'draft',
       fhirVersion: '4.0.1',
       kind: 'resource',
       abstract: false,

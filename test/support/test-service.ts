@@ -21,6 +21,8 @@ export const TEST_AUDIT_ID_KEY = Buffer.alloc(32, 7);
 
 export interface TestService {
   readonly app: Express;
+  /** The METRICS_PORT listener's app, when METRICS_PORT is set. */
+  readonly metricsApp: Express | undefined;
   readonly store: Store;
   /** The DATA_DIR of the embedded store, when the service opened its own. */
   readonly dataDir: string | undefined;
@@ -51,7 +53,7 @@ export async function startTestService(
     ? await resolveAuditIdKey({ ...config, store: { dataDir } }, logger)
     : (config.auditIdKey ?? TEST_AUDIT_ID_KEY);
   let n = 0;
-  const { app } = createService(config, {
+  const { app, metricsApp } = createService(config, {
     auditIdKey,
     store,
     logger,
@@ -60,6 +62,7 @@ export async function startTestService(
   });
   return {
     app,
+    metricsApp,
     store,
     dataDir,
     rawLog: () => raw,
