@@ -51,13 +51,22 @@ function withoutPrefetch(body: Record<string, unknown>): Record<string, unknown>
   return { ...rest, ...access() };
 }
 
-type Card = { uuid: string; suggestions?: { uuid: string }[]; [k: string]: unknown };
+type Card = {
+  uuid: string;
+  suggestions?: { uuid: string }[];
+  links: { url: string }[];
+  [k: string]: unknown;
+};
 
-/** Cards with their uuids (fresh per call) blanked, so two answers compare as the clinician reads them. */
+/**
+ * Cards with their uuids (fresh per call) blanked, and the origin of their links (supertest reaches
+ * the app on a new port per call) too, so two answers compare as the clinician reads them.
+ */
 function withoutUuids(cards: Card[]): unknown {
   return cards.map((c) => ({
     ...c,
     uuid: '-',
+    links: c.links.map((l) => ({ ...l, url: l.url.replace(/^http:\/\/127\.0\.0\.1:\d+\//, '/') })),
     ...(c.suggestions ? { suggestions: c.suggestions.map((s) => ({ ...s, uuid: '-' })) } : {}),
   }));
 }

@@ -218,6 +218,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'readyz', method: 'get', path: '/readyz', route: '/readyz' },
   { name: 'metrics', method: 'get', path: '/metrics', route: '/metrics' },
   { name: 'playground page', method: 'get', path: '/playground', route: '/playground' },
+  { name: 'method page', method: 'get', path: '/method', route: '/method' },
   {
     name: 'playground contract',
     method: 'get',
