@@ -1,5 +1,5 @@
 /**
- * The card's markdown detail (CLINICAL-SPEC section 4, cards v2): read in about ten seconds, at
+ * The card's markdown detail (docs/clinical-logic.md section 4, cards v2): read in about ten seconds, at
  * most DETAIL_MAX_CHARS whatever the input. In order: one "Driven by" line, the result, each red
  * flag and each rule that held the category back (one line each), a compact evidence table, what
  * each missing key sign would change, at most five data-quality items, one caveat line, and on a
@@ -23,10 +23,10 @@ import type { LevelReport, PatientContext } from './level-report.js';
 import { clip, literal } from './markdown.js';
 import { valueWords } from './value-labels.js';
 
-/** CLINICAL-SPEC section 4: the detail is at most 2,500 characters, whatever the input. */
+/** docs/clinical-logic.md section 4: the detail is at most 2,500 characters, whatever the input. */
 export const DETAIL_MAX_CHARS = CARD_LIMITS.detailMaxChars;
 
-/** Data-quality items named before "and N more" (CLINICAL-SPEC section 4). */
+/** Data-quality items named before "and N more" (docs/clinical-logic.md section 4). */
 const QUALITY_ITEMS = CARD_LIMITS.qualityItemsNamed;
 
 /** Longest data text (an id, a display, a reason) shown in one place. */

@@ -1,5 +1,5 @@
 /**
- * What a card must say before anything else (CLINICAL-SPEC section 4): the red flags, every rule
+ * What a card must say before anything else (docs/clinical-logic.md section 4): the red flags, every rule
  * that held the category back, reader discordance, and the data problems that keep a card off
  * `info`. Each reason has its few summary words and its one detail line, so the summary and the
  * detail cannot disagree. The judgements themselves come from the engine (Assessment) and the

@@ -1,5 +1,5 @@
 /**
- * One CDS Hooks card per assessed level (CLINICAL-SPEC section 4; CDS Hooks 2.0 "Card Attributes").
+ * One CDS Hooks card per assessed level (docs/clinical-logic.md section 4; CDS Hooks 2.0 "Card Attributes").
  * Optional fields without a value are left out, never null or empty.
  */
 import {
@@ -42,7 +42,7 @@ export interface Suggestion {
   readonly actions: readonly Action[];
 }
 
-/** The public, machine-readable contract of CLINICAL-SPEC section 4: keep exactly as written. */
+/** The public, machine-readable contract of docs/clinical-logic.md section 4: keep exactly as written. */
 export interface VcfCdsAssessmentExtension {
   readonly level: string;
   readonly category: Assessment['category'];
@@ -51,7 +51,7 @@ export interface VcfCdsAssessmentExtension {
   readonly missingKeyDiscriminators: readonly KeyDiscriminator[];
   readonly knowledgeBaseVersion: string;
   readonly engineVersion: string;
-  /** Present only when a rule held the category back: the rule names (CLINICAL-SPEC section 3). */
+  /** Present only when a rule held the category back: the rule names (docs/clinical-logic.md section 3). */
   readonly heldBy?: readonly HeldByRule[];
 }
 
@@ -78,7 +78,7 @@ export interface OrderCheck {
   readonly biopsyOrdered: boolean;
   /**
    * The findings recorded without a level, when the targeted level is another one: they may be of
-   * this vertebra (CLINICAL-SPEC section 4, order hooks), so the card names them and weighs their
+   * this vertebra (docs/clinical-logic.md section 4, order hooks), so the card names them and weighs their
    * category and red flags in its indicator.
    */
   readonly unlocalised?: LevelReport;
@@ -105,7 +105,7 @@ const SUPPLIES: Readonly<Record<KeyDiscriminator, string>> = {
 };
 
 /**
- * Which examinations would supply the missing key discriminators (CLINICAL-SPEC section 4): one
+ * Which examinations would supply the missing key discriminators (docs/clinical-logic.md section 4): one
  * MRI of the spine (contrast-enhanced, with DWI and an ADC map when diffusion is missing too: one
  * examination, not two orders), and CT when no CT reading is recorded, since the paper's best
  * result is the combined CT+MRI reading. Each with what it would supply.
@@ -290,7 +290,7 @@ function unlocalisedWords(u: LevelReport): string {
 }
 
 /**
- * `L1: indeterminate, P 2%; pedicle destroyed` (CLINICAL-SPEC section 4): the level, the category,
+ * `L1: indeterminate, P 2%; pedicle destroyed` (docs/clinical-logic.md section 4): the level, the category,
  * the probability shown between 1% and 99%, then the first red flag or held-back reason; the
  * order's state, further reasons and the next step as room allows.
  */
@@ -385,7 +385,7 @@ const EMPTY_PATIENT: PatientContext = {
   assessedLevels: 0,
 };
 
-/** The level's signs as the playground's URL fragment (CLINICAL-SPEC section 4: signs only). */
+/** The level's signs as the playground's URL fragment (docs/clinical-logic.md section 4: signs only). */
 function playgroundFragment(r: LevelReport): string {
   const params = new URLSearchParams({ level: r.level });
   for (const item of [...r.assessment.evidence, ...r.assessment.setAside]) {

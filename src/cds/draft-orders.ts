@@ -1,7 +1,7 @@
 /**
  * Reading the draft orders of order-select / order-sign: is a vertebral augmentation
  * (vertebroplasty or kyphoplasty) ordered, for which level, and is a biopsy ordered with it?
- * @see CLINICAL-SPEC section 4 (the critical card); CDS Hooks order-select / order-sign context.
+ * @see docs/clinical-logic.md section 4 (the critical card); CDS Hooks order-select / order-sign context.
  */
 import { codeKey, type CodeIndex, type OrderCodeSets } from '../terminology/index.js';
 import type { HookRequest } from './request.js';

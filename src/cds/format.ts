@@ -37,7 +37,7 @@ export function thresholdsOf(settings: EngineSettings): Thresholds {
 const percent = (x: number) => Math.round(x * 100);
 
 /**
- * A probability as a whole percent kept between 1% and 99% (CLINICAL-SPEC section 4): a model
+ * A probability as a whole percent kept between 1% and 99% (docs/clinical-logic.md section 4): a model
  * built on 150 patients cannot support "0%" or "100%", so the bounds read "<1%" and ">99%".
  * Rounding never crosses a category threshold: near one, a tenth of a percent is shown, rounded
  * away from it (0.8988 with the threshold at 0.90 reads "89.8%", not "90%" on an indeterminate

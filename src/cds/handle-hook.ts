@@ -93,7 +93,7 @@ function withUnusable(assessed: PatientAssessment): LevelReport[] {
 }
 
 /**
- * Cards for the order hooks (CLINICAL-SPEC section 4): one per level an ordered augmentation
+ * Cards for the order hooks (docs/clinical-logic.md section 4): one per level an ordered augmentation
  * targets, also when the patient has no findings at all. An order naming no level readable here
  * targets every level with findings (or, with none, the unspecified level). Findings recorded
  * without a level may belong to the targeted vertebra: the card of another level names them.
@@ -141,7 +141,7 @@ function orderCards(
 /**
  * Handles POST /cds-services/{serviceId}. `bodyParsed`: the body is JSON.parse output checked with
  * nestedDeeperThan (as the HTTP adapter gives it); left out, every resource is walked first.
- * @see CDS Hooks 2.0 "Calling a CDS Service"; CLINICAL-SPEC sections 1-4.
+ * @see CDS Hooks 2.0 "Calling a CDS Service"; docs/clinical-logic.md sections 1-4.
  */
 export async function handleHookRequest(
   serviceId: string,

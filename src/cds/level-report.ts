@@ -1,6 +1,6 @@
 /**
  * What the card renderer needs about one level: the engine's assessment plus the data-quality
- * facts the FHIR layer found (CLINICAL-SPEC section 1: each handling rule visible on the card).
+ * facts the FHIR layer found (docs/clinical-logic.md section 1: each handling rule visible on the card).
  */
 import type { Assessment, Sign } from '../engine/index.js';
 

@@ -35,7 +35,7 @@ export interface PatientAssessment {
   /**
    * Levels whose vertebral findings were all rejected (or, when no level could be read from them
    * and nothing else was assessed, one report for the patient): each gets a card saying so
-   * (CLINICAL-SPEC section 1: ignored resources are listed), since no card would read as "no
+   * (docs/clinical-logic.md section 1: ignored resources are listed), since no card would read as "no
    * fracture". Not assessed levels: they stay out of `reports` (and of RiskAssessments).
    */
   readonly unusableLevels: readonly LevelReport[];

@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
 
 /**
  * What the assessment rests on: the level's findings, and the cancer-history Conditions when they
- * raised the pre-test probability (CLINICAL-SPEC section 5).
+ * raised the pre-test probability (docs/clinical-logic.md section 5).
  */
 function basisOf(r: LevelReport, cancerHistory: PatientContext['cancerHistory']): string[] {
   const refs = r.basis.map((b) => b.ref);

@@ -1,5 +1,5 @@
 /**
- * The words a card uses for the coded values of the input contract (CLINICAL-SPEC section 1): the
+ * The words a card uses for the coded values of the input contract (docs/clinical-logic.md section 1): the
  * code alone ("degree-2", "anterior-posterior-margin") makes a reader guess; the paper's own terms
  * (Tables 2-4) with the code keep it checkable against the data.
  */

@@ -1,7 +1,7 @@
 /**
  * The `assess` command's readable output: one table per patient, one row per level, with the
  * category, P(malignant) worded exactly as the card words it, the G4 safeguard's verdict and the
- * missing key discriminators (CLINICAL-SPEC sections 3 and 4), followed by the data-quality
+ * missing key discriminators (docs/clinical-logic.md sections 3 and 4), followed by the data-quality
  * notes and every resource not used, with its reason and where it was read.
  */
 import type { PatientAssessment } from '../cds/level-reports.js';

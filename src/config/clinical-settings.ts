@@ -26,7 +26,7 @@ export interface ClinicalSettings {
 
 const PROBABILITY = 'expected a number between 0 and 1';
 
-/** A site ADC rule replaces cut-off, sensitivity, specificity and source together (CLINICAL-SPEC 5). */
+/** A site ADC rule replaces cut-off, sensitivity, specificity and source together (docs/clinical-logic.md 5). */
 function adcRule(env: Env, read: EnvReader): EngineSettings['adc'] {
   const keys = ['VCF_ADC_CUTOFF', 'VCF_ADC_SENSITIVITY', 'VCF_ADC_SPECIFICITY', 'VCF_ADC_SOURCE'];
   const given = keys.filter((k) => read.text(k) !== undefined);

@@ -1,5 +1,5 @@
 /**
- * One vertebral level's findings in, one Assessment out (CLINICAL-SPEC sections 2-3). Pure: no I/O,
+ * One vertebral level's findings in, one Assessment out (docs/clinical-logic.md sections 2-3). Pure: no I/O,
  * no clock, no randomness; identical input gives identical output.
  */
 import { ADC_IMPLAUSIBLY_LOW, CARD_LIMITS, KNOWLEDGE_BASE_VERSION } from '../knowledge/index.js';
@@ -91,7 +91,7 @@ interface Evaluation {
 const READERS = ['ct-impression', 'mri-impression'] as const;
 
 /**
- * Reader impressions that point the other way from a definite category (CLINICAL-SPEC section 3,
+ * Reader impressions that point the other way from a definite category (docs/clinical-logic.md section 3,
  * reader discordance): a reader who said malignant against benign-favoured signs, or benign against
  * malignant-favoured ones. Every value of a conflicted impression counts: a reader said it.
  */
@@ -114,7 +114,7 @@ function discordantReaders(
 }
 
 /**
- * The rules that each, on its own, hold `probabilityCategory` back (CLINICAL-SPEC section 3), in
+ * The rules that each, on its own, hold `probabilityCategory` back (docs/clinical-logic.md section 3), in
  * the order of the spec's list of rule names.
  */
 function holdingRules(
@@ -346,7 +346,7 @@ function diffusionDisagreementOf(
 
 /**
  * Assesses one vertebral level.
- * @see CLINICAL-SPEC.md sections 2 (evidence), 3 (combining and deciding), 5 (ADC, pre-test).
+ * @see docs/clinical-logic.md sections 2 (evidence), 3 (combining and deciding), 5 (ADC, pre-test).
  */
 export function assessLevel(
   input: LevelInput,

@@ -1,14 +1,14 @@
 /**
- * What the engine says about one vertebral level (CLINICAL-SPEC sections 3 and 4): a category, a
+ * What the engine says about one vertebral level (docs/clinical-logic.md sections 3 and 4): a category, a
  * probability, and everything a clinician needs to check it line by line.
  */
 import type { Finding, Sign } from './finding.js';
 import type { AdcBand, EvidenceSource } from './likelihood.js';
 
-/** The three categories of CLINICAL-SPEC section 3; public contract names. */
+/** The three categories of docs/clinical-logic.md section 3; public contract names. */
 export type Category = 'malignant-favoured' | 'benign-favoured' | 'indeterminate';
 
-/** The four key discriminators of the constellation rule (CLINICAL-SPEC section 3). */
+/** The four key discriminators of the constellation rule (docs/clinical-logic.md section 3). */
 export type KeyDiscriminator =
   'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'diffusion';
 
@@ -52,7 +52,7 @@ export interface SetAsideItem {
 export type SafeguardState = 'favours-benign' | 'favours-malignant' | 'unknown';
 
 /**
- * The rules that can hold a category back from the one P(malignant) alone gives (CLINICAL-SPEC
+ * The rules that can hold a category back from the one P(malignant) alone gives (docs/clinical-logic.md
  * section 3). Public names: they appear in the card extension's `heldBy`.
  */
 export type HeldByRule =
@@ -64,7 +64,7 @@ export type KeySign = 'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pat
 /**
  * A key discriminator at its malignant value (pedicle destroyed, paravertebral soft tissue
  * involved, nodular enhancement, ADC below the cut-off): such a level is never benign-favoured
- * (CLINICAL-SPEC section 3, red-flag rule). `conflict`: the sign was reported with different values
+ * (docs/clinical-logic.md section 3, red-flag rule). `conflict`: the sign was reported with different values
  * at the same time, and one of them is the malignant one.
  */
 export interface RedFlag {
@@ -74,7 +74,7 @@ export interface RedFlag {
   readonly values: readonly Finding['value'][];
 }
 
-/** A reader's impression pointing against the category the signs reach (CLINICAL-SPEC section 3). */
+/** A reader's impression pointing against the category the signs reach (docs/clinical-logic.md section 3). */
 export interface ReaderDiscordance {
   readonly sign: 'ct-impression' | 'mri-impression';
   readonly value: 'benign' | 'malignant';
@@ -82,7 +82,7 @@ export interface ReaderDiscordance {
 
 /**
  * Two findings of one sign at one level with the same time and different values (two readers):
- * neither is multiplied in, and the sign counts as unknown (CLINICAL-SPEC section 1).
+ * neither is multiplied in, and the sign counts as unknown (docs/clinical-logic.md section 1).
  */
 export interface SignConflict {
   readonly sign: Sign;
@@ -93,7 +93,7 @@ export type SafeguardDiscriminator =
   'pedicle' | 'paravertebral-soft-tissue' | 'enhancement-pattern' | 'adc';
 
 /**
- * The G4 safeguard's verdict (CLINICAL-SPEC section 3), for a G4 lesion:
+ * The G4 safeguard's verdict (docs/clinical-logic.md section 3), for a G4 lesion:
  * - `applied`: at least 3 of the 4 benign discriminators favour benign and none favours malignancy;
  *   the G4 finding's LR is set to 1 and the level may not be called malignant-favoured.
  * - `pending`: none favours malignancy and fewer than 3 favour benign, but the unknown ones could
@@ -145,7 +145,7 @@ export type Caveat =
 export interface Assessment {
   readonly category: Category;
   readonly probabilityMalignant: number;
-  /** The category P(malignant) alone would give, before the rules of CLINICAL-SPEC section 3. */
+  /** The category P(malignant) alone would give, before the rules of docs/clinical-logic.md section 3. */
   readonly probabilityCategory: Category;
   /**
    * Every rule that, on its own, holds the category back from `probabilityCategory` (empty when
@@ -194,7 +194,7 @@ export interface Assessment {
     /** ADC of the fracture / ADC of an adjacent normal vertebra: information only. */
     readonly referenceRatio?: number;
   };
-  /** The ADC rule in force, shown on every card (CLINICAL-SPEC section 5), ADC present or not. */
+  /** The ADC rule in force, shown on every card (docs/clinical-logic.md section 5), ADC present or not. */
   readonly adcRule: {
     readonly cutoff: number;
     readonly sensitivity: number;
@@ -211,6 +211,6 @@ export interface Assessment {
 export interface LevelInput {
   readonly findings: readonly Finding[];
   readonly knownCancerHistory?: boolean;
-  /** Same-time conflicts (CLINICAL-SPEC section 1): a conflicted sign's findings are not weighed. */
+  /** Same-time conflicts (docs/clinical-logic.md section 1): a conflicted sign's findings are not weighed. */
   readonly conflicts?: readonly SignConflict[];
 }

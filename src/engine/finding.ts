@@ -1,5 +1,5 @@
 /**
- * The signs the engine reasons about: the input contract of CLINICAL-SPEC section 1, as plain values.
+ * The signs the engine reasons about: the input contract of docs/clinical-logic.md section 1, as plain values.
  * No FHIR here: the FHIR layer turns Observations into these.
  */
 
@@ -27,7 +27,7 @@ export type Finding =
 
 /**
  * The eleven MRI signs whose presence makes the reader's MRI impression redundant
- * (CLINICAL-SPEC section 2: `mri-impression` counts only when none of them and no ADC is present).
+ * (docs/clinical-logic.md section 2: `mri-impression` counts only when none of them and no ADC is present).
  */
 export const MRI_SIGNS: readonly Sign[] = [
   'compression-degree',
@@ -45,7 +45,7 @@ export const MRI_SIGNS: readonly Sign[] = [
 
 const MRI_SIGN_SET: ReadonlySet<Sign> = new Set(MRI_SIGNS);
 
-/** Every sign, in the order the card lists them (CLINICAL-SPEC section 1 table order). */
+/** Every sign, in the order the card lists them (docs/clinical-logic.md section 1 table order). */
 export const SIGNS: readonly Sign[] = [
   ...MRI_SIGNS,
   'adc',

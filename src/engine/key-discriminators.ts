@@ -1,5 +1,5 @@
 /**
- * The constellation rule and the G4 safeguard (CLINICAL-SPEC section 3; the paper's Discussion on
+ * The constellation rule and the G4 safeguard (docs/clinical-logic.md section 3; the paper's Discussion on
  * the 13 of 76 benign fractures that were G4).
  */
 import { G4_SAFEGUARD_MIN_BENIGN, MIN_KEY_DISCRIMINATORS_KNOWN } from '../knowledge/index.js';
@@ -21,7 +21,7 @@ export const KEY_DISCRIMINATORS: readonly KeyDiscriminator[] = [
 ];
 
 /**
- * The sign that makes each key discriminator known (CLINICAL-SPEC section 3). Diffusion is known
+ * The sign that makes each key discriminator known (docs/clinical-logic.md section 3). Diffusion is known
  * only through a measured ADC: the visual DWI signal's direction is contested (the paper reads
  * high DWI as benign, much of the literature as malignant), so it weighs by the paper's counts but
  * never completes the picture that allows a definite call.
@@ -35,7 +35,7 @@ export const KEY_DISCRIMINATOR_SIGNS: Readonly<Record<KeyDiscriminator, KeySign>
 
 /**
  * Which key discriminators are known: their sign present and not reported with conflicting values
- * at the same time (a conflict counts as unknown, CLINICAL-SPEC section 1).
+ * at the same time (a conflict counts as unknown, docs/clinical-logic.md section 1).
  */
 export function constellation(
   bySign: ReadonlyMap<Sign, Finding>,

@@ -1,5 +1,5 @@
 /**
- * Likelihood ratios for malignancy, derived from the paper's counts (CLINICAL-SPEC section 2):
+ * Likelihood ratios for malignancy, derived from the paper's counts (docs/clinical-logic.md section 2):
  * LR = (malignant / 74) / (benign / 76). Nothing here is a number of its own: each LR is computed
  * from knowledge/sign-counts.ts once, at module load.
  */
@@ -75,7 +75,7 @@ export function rowLikelihood(
 
 export type AdcBand = 'below-cutoff' | 'at-or-above-cutoff';
 
-/** ADC below the cut-off counts for malignancy (CLINICAL-SPEC section 5). */
+/** ADC below the cut-off counts for malignancy (docs/clinical-logic.md section 5). */
 export function adcBand(adc: number, rule: AdcRule): AdcBand {
   return adc < rule.cutoff ? 'below-cutoff' : 'at-or-above-cutoff';
 }

@@ -1,5 +1,5 @@
 /**
- * The red-flag rule and key-sign agreement (CLINICAL-SPEC section 3, v2). Each key discriminator
+ * The red-flag rule and key-sign agreement (docs/clinical-logic.md section 3, v2). Each key discriminator
  * has a malignant value: pedicle destroyed, paravertebral soft tissue involved, nodular
  * enhancement, ADC below the cut-off. Naive Bayes lets ten correlated benign signs drown a single
  * destroyed pedicle or soft-tissue mass, and such a lesion needs tissue: a level with one is never

@@ -1,5 +1,5 @@
 /**
- * The engine's settings (CLINICAL-SPEC sections 2, 3, 5). Defaults come from the knowledge base;
+ * The engine's settings (docs/clinical-logic.md sections 2, 3, 5). Defaults come from the knowledge base;
  * a site may change any of them, and `settingsErrors` lists every problem.
  */
 import {
@@ -22,7 +22,7 @@ export interface EngineSettings {
   readonly malignantThreshold: number;
   /** P(malignant) at or below which the category is benign-favoured. */
   readonly benignThreshold: number;
-  /** Whether DWI signal carries weight (CLINICAL-SPEC section 2, the DWI tension). */
+  /** Whether DWI signal carries weight (docs/clinical-logic.md section 2, the DWI tension). */
   readonly useDwi: boolean;
   readonly adc: AdcRule;
 }

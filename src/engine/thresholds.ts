@@ -1,6 +1,6 @@
 /**
  * Whether a probability reaches a category threshold, on the log-odds scale the evidence is summed
- * on (CLINICAL-SPEC section 3: >= 0.90, <= 0.10, inclusive). The engine decides with it, and every
+ * on (docs/clinical-logic.md section 3: >= 0.90, <= 0.10, inclusive). The engine decides with it, and every
  * display asks it too, so a shown figure never disagrees with the category.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Known cancer history from Conditions: an active Condition coded as a malignant neoplasm, ICD-10
  * C00-C97 or a SNOMED CT concept of the configured list.
- * @see CLINICAL-SPEC section 1 (patient context) and section 5 (the raised pre-test probability)
+ * @see docs/clinical-logic.md section 1 (patient context) and section 5 (the raised pre-test probability)
  */
 import { SNOMED } from '../terminology/index.js';
 

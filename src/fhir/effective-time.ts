@@ -3,7 +3,7 @@
  * partial ("2026-02") and a date has no time zone, so each is read as the interval of instants it
  * may mean; one finding is later than another only when its interval lies wholly after the
  * other's. Overlapping intervals cannot be ordered: the next criterion decides, or nothing does.
- * @see CLINICAL-SPEC section 1 (same finding twice)
+ * @see docs/clinical-logic.md section 1 (same finding twice)
  */
 
 /** Instants in ms since the epoch, inclusive. */

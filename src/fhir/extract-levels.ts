@@ -3,7 +3,7 @@
  * disposition for every resource met. Pure: no I/O, the clock comes in as `options.now`. The same
  * input gives the same output whatever the order of items and entries, and no input makes it
  * throw.
- * @see CLINICAL-SPEC section 1 (input contract and handling rules)
+ * @see docs/clinical-logic.md section 1 (input contract and handling rules)
  */
 import { isErrorOutcome } from './operation-outcome.js';
 import { SIGNS, type Finding, type Sign } from '../engine/index.js';
@@ -406,7 +406,7 @@ function readCondition(state: State, met: MetResource): void {
   // Whatever the clinicalStatus (active, recurrence, relapse, remission, resolved, or none) and
   // abated or not: a cancer in remission is a history of malignancy, which is what the cancer
   // history pre-test probability is about (Luo 2016: "patients with known malignancy"). Only a
-  // refuted or entered-in-error diagnosis (above) is no history (CLINICAL-SPEC section 1).
+  // refuted or entered-in-error diagnosis (above) is no history (docs/clinical-logic.md section 1).
   const clinical = statusCode(r['clinicalStatus'], CONDITION_CLINICAL_SYSTEM);
   const course =
     clinical !== undefined && !ACTIVE_CLINICAL_STATUSES.includes(clinical)
@@ -648,9 +648,9 @@ function readGuarded(state: State, met: MetResource): void {
 
 /**
  * Extracts the findings of each vertebral level from the resources at hand, applying every
- * handling rule of CLINICAL-SPEC section 1, with the patient context (known cancer history, age)
+ * handling rule of docs/clinical-logic.md section 1, with the patient context (known cancer history, age)
  * and a disposition for every resource met. Pure and deterministic; never throws.
- * @see CLINICAL-SPEC section 1
+ * @see docs/clinical-logic.md section 1
  */
 export function extractLevels(
   items: readonly unknown[],

@@ -1,7 +1,7 @@
 /**
  * What the FHIR layer hands the CDS layer: the engine's findings per vertebral level, with the
  * provenance of each, and a disposition for every resource it was given (used, superseded,
- * context, or ignored and why). CLINICAL-SPEC section 1: each handling rule must be visible on
+ * context, or ignored and why). docs/clinical-logic.md section 1: each handling rule must be visible on
  * the card, so every rule that fires leaves a trace here.
  */
 import type { Finding, Sign } from '../engine/index.js';
@@ -48,7 +48,7 @@ export interface Disposition {
   readonly sign?: Sign;
 }
 
-/** Something about one level the card must say (CLINICAL-SPEC section 1 handling rules). */
+/** Something about one level the card must say (docs/clinical-logic.md section 1 handling rules). */
 export type LevelNote =
   | { readonly kind: 'preliminary'; readonly sign: Sign; readonly ref: string }
   | {
@@ -74,7 +74,7 @@ export interface LevelExtraction {
   }[];
   /**
    * Signs reported with different values that neither effective[x] nor issued orders (two
-   * readers): not findings, but the engine must know them (CLINICAL-SPEC section 1: not weighed,
+   * readers): not findings, but the engine must know them (docs/clinical-logic.md section 1: not weighed,
    * unknown for the constellation, a red flag when one value is a key sign's malignant value).
    */
   readonly conflicts: readonly {

@@ -2,7 +2,7 @@
  * The FHIR layer's public face: resources at hand -> findings per vertebral level (with what was
  * used, ignored and why), the bodySite -> level mapping, and validation against the FHIR R4
  * schema and the vcf-finding-observation profile.
- * @see CLINICAL-SPEC section 1; src/fhir/README.md
+ * @see docs/clinical-logic.md section 1; src/fhir/README.md
  */
 export type {
   Disposition,

@@ -3,7 +3,7 @@
  * the values differ, the card names the conflict. When neither criterion orders the findings that
  * disagree, none of them is used (choosing one would be a guess). Findings that agree are one
  * finding: a final one is kept over a preliminary one, then the first by ref.
- * @see CLINICAL-SPEC section 1 (same finding twice)
+ * @see docs/clinical-logic.md section 1 (same finding twice)
  */
 import type { Finding } from '../engine/index.js';
 import { isAfter, type TimeInterval } from './effective-time.js';

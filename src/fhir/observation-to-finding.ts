@@ -1,9 +1,9 @@
 /**
  * One Observation -> one finding for one level, or the reason it is not used. The handling rules
- * of CLINICAL-SPEC section 1, in this order: valid FHIR; a vcf-finding code, one of the 15; the
+ * of docs/clinical-logic.md section 1, in this order: valid FHIR; a vcf-finding code, one of the 15; the
  * hook's patient; status; dataAbsentReason; the profile's rules (category, effective[x], value
  * type and ValueSet, unit); the level; the value read for the engine.
- * @see CLINICAL-SPEC section 1
+ * @see docs/clinical-logic.md section 1
  */
 import {
   asValidFinding,
@@ -29,7 +29,7 @@ import { levelsNamed, UNSPECIFIED_LEVEL } from './vertebral-level.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
-/** Statuses whose findings are used (CLINICAL-SPEC section 1); preliminary ones say so. */
+/** Statuses whose findings are used (docs/clinical-logic.md section 1); preliminary ones say so. */
 export const USED_STATUSES: readonly string[] = ['final', 'amended', 'corrected', 'preliminary'];
 
 export type ObservationReading =

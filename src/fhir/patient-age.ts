@@ -2,7 +2,7 @@
  * The patient's age in whole years at the hook's time, from Patient.birthDate (context only: it
  * carries no weight). A partial birth date ("1950", "1950-06") gives an age only when every day
  * it may mean gives the same age; otherwise none is shown rather than a guess.
- * @see CLINICAL-SPEC section 1 (patient context)
+ * @see docs/clinical-logic.md section 1 (patient context)
  */
 
 const BIRTH_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;

@@ -5,7 +5,7 @@
  * vcf-18), the required elements and the allowed value[x] types. The FHIRPath expressions are
  * read by pattern (they have a fixed shape, checked in test/profiles); a shape not recognised
  * stops the import, as a bad knowledge base stops the service.
- * @see CLINICAL-SPEC section 1 (input contract)
+ * @see docs/clinical-logic.md section 1 (input contract)
  */
 import structureDefinition from '../../profiles/StructureDefinition-vcf-finding-observation.json' with { type: 'json' };
 import findingCodeSystem from '../../profiles/CodeSystem-vcf-finding.json' with { type: 'json' };

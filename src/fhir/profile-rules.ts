@@ -2,7 +2,7 @@
  * The vcf-finding-observation profile checked on one Observation: required elements, the
  * invariants vcf-1 .. vcf-18, the required binding of `code` and the allowed value[x] types. Reads
  * `unknown` defensively, so it can run on a resource that failed the FHIR schema too.
- * @see CLINICAL-SPEC section 1; profiles/StructureDefinition-vcf-finding-observation.json
+ * @see docs/clinical-logic.md section 1; profiles/StructureDefinition-vcf-finding-observation.json
  */
 import { isChoiceOf } from './fhir-rules.js';
 import { childPath } from './json-value.js';

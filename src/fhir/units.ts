@@ -3,7 +3,7 @@
  * (@lhncbc/ucum-lhc) from the accepted units; compression as the fraction of height lost, from
  * '%'. The UCUM `code` is authoritative. A Quantity with only a `unit` display string is not read
  * ("x10^-3 mm²/s", "µm2/s" are free text; misreading the factor changes ADC a thousandfold).
- * @see CLINICAL-SPEC section 1 (adc: UCUM `10*-3.mm2/s`, also `mm2/s`, `10*-6.mm2/s`, `um2/s`)
+ * @see docs/clinical-logic.md section 1 (adc: UCUM `10*-3.mm2/s`, also `mm2/s`, `10*-6.mm2/s`, `um2/s`)
  */
 import ucum from '@lhncbc/ucum-lhc';
 import { COMPRESSION_DEGREE_BOUNDS } from '../knowledge/index.js';

@@ -4,7 +4,7 @@
  * vcf-finding-observation profile (profile-rules.ts). Every error names its element
  * (FHIRPath-like) and, for a profile invariant, its key. Never throws: input that is not JSON or
  * not FHIR is an error value like any other.
- * @see CLINICAL-SPEC section 1; profiles/StructureDefinition-vcf-finding-observation.json
+ * @see docs/clinical-logic.md section 1; profiles/StructureDefinition-vcf-finding-observation.json
  */
 import { fhirRuleIssues, type FhirInvariantIssue, type FhirRuleIssue } from './fhir-rules.js';
 import { describeKind, jsonProblem } from './json-value.js';
@@ -156,7 +156,7 @@ const SHELL: ValidateOptions = { nested: false, knownJson: false };
  * vcf-finding code (or claiming the profile), the vcf-finding-observation profile. Resources in
  * a Bundle and contained resources are validated too, each with its own type's rules. Never
  * throws.
- * @see CLINICAL-SPEC section 1
+ * @see docs/clinical-logic.md section 1
  */
 export function validateResource(resource: unknown): ValidationResult {
   return validate(resource, ANY_VALUE);

@@ -3,12 +3,12 @@
  * vertebral-level, or a SNOMED CT vertebra concept mapped by the published ConceptMap
  * (profiles/ConceptMap-snomed-vertebra-to-vertebral-level.json, read as data: its single source).
  * Free text is never read: "T12" in `bodySite.text` alone is not a level.
- * @see CLINICAL-SPEC section 1 (the vertebral level is Observation.bodySite)
+ * @see docs/clinical-logic.md section 1 (the vertebral level is Observation.bodySite)
  */
 import conceptMap from '../../profiles/ConceptMap-snomed-vertebra-to-vertebral-level.json' with { type: 'json' };
 import { SNOMED, VERTEBRAL_LEVEL_SYSTEM, VERTEBRAL_LEVELS } from '../terminology/index.js';
 
-/** The level of findings without a bodySite (CLINICAL-SPEC section 1). */
+/** The level of findings without a bodySite (docs/clinical-logic.md section 1). */
 export const UNSPECIFIED_LEVEL = 'unspecified';
 
 /**
@@ -70,7 +70,7 @@ export function levelsNamed(bodySite: unknown): string[] {
  * The vertebral level ('C1'..'S1') one CodeableConcept names, or undefined when it names none or
  * its codings name different levels (never a guess). Codings of other systems are passed over.
  * Never throws, whatever it is given.
- * @see CLINICAL-SPEC section 1
+ * @see docs/clinical-logic.md section 1
  */
 export function levelFromBodySite(bodySite: unknown): string | undefined {
   const levels = levelsNamed(bodySite);

@@ -1,5 +1,5 @@
 /**
- * GET /method: "How this assessment works", the page every card links to (CLINICAL-SPEC section
+ * GET /method: "How this assessment works", the page every card links to (docs/clinical-logic.md section
  * 4): the project's clinical logic (`docs/clinical-logic.md`: every rule, number and source) as
  * HTML. Rendered once, at start, with markdown-it (raw HTML off, no autolinking), so the page is
  * as the repository documents it and costs nothing per request.

@@ -2,13 +2,13 @@
  * GET /playground: a page where a person picks the signs of a level, loads an example patient,
  * opens a card's playground link (signs in the URL fragment) or calls a hook without prefetch
  * against a FHIR server, sends a real CDS Hooks request to this service, and sees the cards as an
- * EHR would show them (CLINICAL-SPEC section 4). Static files only: the page calls the public
+ * EHR would show them (docs/clinical-logic.md section 4). Static files only: the page calls the public
  * endpoints.
  *
  * - `/playground`: the page (scripts from 'self' only, so it runs under the app's CSP);
  * - `/playground/playground.js`: the page's TypeScript (playground/client) bundled by esbuild into
  *   generated/playground by `npm run generate`; `/playground/playground.css`;
- * - `/playground/contract.json`: the input contract of CLINICAL-SPEC section 1, built from the
+ * - `/playground/contract.json`: the input contract of docs/clinical-logic.md section 1, built from the
  *   engine's vocabulary and the published CodeSystems, so the page never repeats it;
  * - `/playground/examples[/:name]`: the example patients of `profiles/examples` (transaction Bundles).
  */
@@ -76,7 +76,7 @@ function displays(cs: {
   return new Map(cs.concept.map((c) => [c.code, c.display ?? c.code]));
 }
 
-/** The input contract as the page needs it (CLINICAL-SPEC section 1). */
+/** The input contract as the page needs it (docs/clinical-logic.md section 1). */
 export function playgroundContract(): PlaygroundContract {
   const findingDisplay = displays(findingCodeSystem);
   const valueDisplay = displays(valueCodeSystem);
@@ -104,7 +104,7 @@ export function playgroundContract(): PlaygroundContract {
         label: SIGN_LABELS[sign],
         display: findingDisplay.get(sign) ?? SIGN_LABELS[sign],
       };
-      // CLINICAL-SPEC section 1: ADC as valueQuantity in UCUM 10*-3.mm2/s.
+      // docs/clinical-logic.md section 1: ADC as valueQuantity in UCUM 10*-3.mm2/s.
       if (isQuantitySign(sign))
         return {
           ...base,

@@ -1,5 +1,5 @@
 /**
- * ADC evidence (CLINICAL-SPEC section 5). The primary paper measured ADC (b 0 and 800 s/mm2,
+ * ADC evidence (docs/clinical-logic.md section 5). The primary paper measured ADC (b 0 and 800 s/mm2,
  * 35 mm2 ROI, mean of three) and found benign higher than malignant (P < 0.01) but printed no
  * values and no cut-off, so the rule comes from its reference 22. A site replaces cut-off,
  * sensitivity and specificity together with its own protocol's values.

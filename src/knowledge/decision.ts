@@ -1,5 +1,5 @@
 /**
- * Pre-test probabilities and decision thresholds (CLINICAL-SPEC sections 3 and 5), each with its
+ * Pre-test probabilities and decision thresholds (docs/clinical-logic.md sections 3 and 5), each with its
  * source. All are settings; these are the defaults.
  */
 import { COHORT } from './sign-counts.js';
@@ -25,7 +25,7 @@ export const CANCER_HISTORY_PRETEST_PROBABILITY: SourcedNumber = {
   where: 'Introduction, quoting earlier series',
 };
 
-/** Category thresholds (CLINICAL-SPEC section 3): project decisions, settings. */
+/** Category thresholds (docs/clinical-logic.md section 3): project decisions, settings. */
 export const MALIGNANT_THRESHOLD: SourcedNumber = {
   value: 0.9,
   source: 'clinicalSpec',
@@ -55,7 +55,7 @@ export const G4_SAFEGUARD_MIN_BENIGN: SourcedNumber = {
   where: 'section 3, G4 safeguard (after Zhao 2026 Discussion)',
 };
 
-/** The card shows probabilities rounded and kept between 1% and 99% (CLINICAL-SPEC section 4). */
+/** The card shows probabilities rounded and kept between 1% and 99% (docs/clinical-logic.md section 4). */
 export const DISPLAYED_PROBABILITY_BOUNDS = {
   min: 0.01,
   max: 0.99,
@@ -64,7 +64,7 @@ export const DISPLAYED_PROBABILITY_BOUNDS = {
 } as const;
 
 /**
- * What a card may hold (CLINICAL-SPEC section 4, cards v2): a detail read in about ten seconds.
+ * What a card may hold (docs/clinical-logic.md section 4, cards v2): a detail read in about ten seconds.
  * `drivers`: signs on the "Driven by" line ("the two or three signs that move the odds most");
  * `qualityItemsNamed`: data-quality items named before "and N more".
  */

@@ -1,5 +1,5 @@
 /**
- * Start-up integrity checks of the knowledge base (CLINICAL-SPEC section 2): the service refuses to
+ * Start-up integrity checks of the knowledge base (docs/clinical-logic.md section 2): the service refuses to
  * start when a count was mistyped.
  */
 import { COHORT, SIGN_TABLES, type SignTable } from './sign-counts.js';

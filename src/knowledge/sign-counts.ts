@@ -1,6 +1,6 @@
 /**
  * The primary paper's per-sign counts (Zhao et al. 2026, Tables 2-5), from which every
- * likelihood ratio is derived: LR = (malignant / 74) / (benign / 76) (CLINICAL-SPEC section 2).
+ * likelihood ratio is derived: LR = (malignant / 74) / (benign / 76) (docs/clinical-logic.md section 2).
  */
 import type { Sign } from './signs.js';
 

@@ -1,10 +1,10 @@
 /**
  * The paper's signs and the values each can take: the vocabulary of the input contract
- * (CLINICAL-SPEC section 1) and of the count tables (sign-counts.ts). It lives in the knowledge base
+ * (docs/clinical-logic.md section 1) and of the count tables (sign-counts.ts). It lives in the knowledge base
  * because the tables are written in it; the engine imports it from here.
  */
 
-/** Coded signs and their allowed values (CLINICAL-SPEC section 1, codes of `vcf-finding-value`). */
+/** Coded signs and their allowed values (docs/clinical-logic.md section 1, codes of `vcf-finding-value`). */
 export const CODED_SIGN_VALUES = {
   'compression-degree': ['degree-1', 'degree-2', 'degree-3'],
   'lesion-extent': ['G1', 'G2', 'G3', 'G4'],

@@ -1,6 +1,6 @@
 /**
  * Every publication a number in the knowledge base comes from. `external: true` marks figures
- * from outside the primary paper (CLINICAL-SPEC section 5), which the card must say.
+ * from outside the primary paper (docs/clinical-logic.md section 5), which the card must say.
  */
 export interface Source {
   readonly id: string;

@@ -26,7 +26,7 @@ export function codeKey(system: string, code: string): string {
 export type CodeIndex = ReadonlyMap<string, string>;
 
 /**
- * The index of a code list. A CPT code is also looked up under CPT's OID (CLINICAL-SPEC section 4):
+ * The index of a code list. A CPT code is also looked up under CPT's OID (docs/clinical-logic.md section 4):
  * an order coded `urn:oid:2.16.840.1.113883.6.12|22510` is the same vertebroplasty.
  */
 export function indexCodes(codes: readonly LabelledCode[]): CodeIndex {
@@ -189,7 +189,7 @@ const EXAM_LOINC: Readonly<
   },
 };
 
-/** Examinations that supply missing key discriminators (CLINICAL-SPEC section 4). */
+/** Examinations that supply missing key discriminators (docs/clinical-logic.md section 4). */
 export const EXAMINATIONS: Readonly<Record<Examination, { text: string }>> = {
   'mri-dwi': { text: 'MRI of the spine with diffusion-weighted imaging and an ADC map' },
   'mri-contrast': { text: 'contrast-enhanced MRI of the spine' },

@@ -4,7 +4,7 @@
  *
  * How "indeterminate" counts (stated in the report):
  * - Main 2x2 table: ALL cases, indeterminate counted as a call for MALIGNANT. Every category but
- *   benign-favoured makes the card suggest a biopsy of the level (CLINICAL-SPEC section 4), so
+ *   benign-favoured makes the card suggest a biopsy of the level (docs/clinical-logic.md section 4), so
  *   this table measures what the clinician is told to do, and no case is dropped (dropping the
  *   hard cases would flatter every metric).
  * - Second 2x2 table: definitive calls only (benign-favoured vs malignant-favoured), with the share

@@ -12,7 +12,7 @@ import { baseUrl, ctx, patient, report } from './card-fixtures.js';
 
 const DOI_URL = 'https://doi.org/10.3389/fmed.2026.1759764';
 
-/** The public extension's keys before v2 (CLINICAL-SPEC section 4): unchanged by `heldBy`. */
+/** The public extension's keys before v2 (docs/clinical-logic.md section 4): unchanged by `heldBy`. */
 const EXTENSION_KEYS = [
   'category',
   'engineVersion',
@@ -75,7 +75,7 @@ const withRedFlag = (flag: Finding): Finding[] => [
   flag,
 ];
 
-describe('card (CLINICAL-SPEC section 4)', () => {
+describe('card (docs/clinical-logic.md section 4)', () => {
   it('benign-favoured: info, no biopsy suggestion, no override reasons, the next step last', () => {
     const card = renderCard(report(classicOsteoporotic), patient, ctx);
     checkCardShape(card);

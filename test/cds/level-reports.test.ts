@@ -1,6 +1,6 @@
 /**
  * From resources to level reports: vertebral findings that were all rejected still reach the
- * clinician as a card (CLINICAL-SPEC section 1: ignored resources are listed), rather than an
+ * clinician as a card (docs/clinical-logic.md section 1: ignored resources are listed), rather than an
  * empty answer that reads as "no fracture".
  */
 import { describe, expect, it } from 'vitest';

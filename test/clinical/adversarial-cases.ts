@@ -3,7 +3,7 @@
  * would record it, a one-line clinical comment, the hand arithmetic, and what the card must show.
  * Run by adversarial-patients.test.ts through the real HTTP app.
  *
- * Hand arithmetic: LR = (m/74)/(b/76) from the count table of CLINICAL-SPEC section 2; pre-test
+ * Hand arithmetic: LR = (m/74)/(b/76) from the count table of docs/clinical-logic.md section 2; pre-test
  * odds 74/76 (0.974), or 0.67/0.33 (2.030) with a cancer history; ADC below 0.89: LR
  * 0.857/0.094 = 9.12, at or above: 0.143/0.906 = 0.158. The MRI impression is multiplied only
  * with no MRI sign and no ADC; the CT impression always. Every case sits far from the 0.10 / 0.90

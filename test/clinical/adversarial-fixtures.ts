@@ -2,7 +2,7 @@
  * Builders for the adversarial patients of test/clinical (issue 11): a patient is written as a
  * radiologist would dictate it (`patient({ level: 'L1', signs: { pedicle: 'destroyed' } })`) and
  * becomes the CDS Hooks prefetch an EHR would send (Patient, a searchset of vcf-finding
- * Observations coded per CLINICAL-SPEC section 1, a searchset of Conditions). All data synthetic.
+ * Observations coded per docs/clinical-logic.md section 1, a searchset of Conditions). All data synthetic.
  */
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -27,7 +27,7 @@ export interface Quantity {
 
 export type SignValue = string | boolean | number | Quantity;
 
-/** The 15 input codes of CLINICAL-SPEC section 1 with the value a reader recorded. */
+/** The 15 input codes of docs/clinical-logic.md section 1 with the value a reader recorded. */
 export interface Signs {
   'compression-degree'?: 'degree-1' | 'degree-2' | 'degree-3';
   'lesion-extent'?: 'G1' | 'G2' | 'G3' | 'G4';
@@ -86,7 +86,7 @@ export const STUDY_TIME = '2026-11-20T09:30:00Z';
 export const REPORT_TIME = '2026-11-20T14:00:00Z';
 
 export const CPT = 'http://www.ama-assn.org/go/cpt';
-/** CPT under its HL7 OID (CLINICAL-SPEC section 4: must be recognised too). */
+/** CPT under its HL7 OID (docs/clinical-logic.md section 4: must be recognised too). */
 export const CPT_OID = 'urn:oid:2.16.840.1.113883.6.12';
 
 const BOOLEAN_SIGNS: ReadonlySet<string> = new Set([

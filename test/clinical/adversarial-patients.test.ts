@@ -1,6 +1,6 @@
 /**
  * Adversarial patients (issue 11, clinical safety v2), written by a spine radiologist from
- * CLINICAL-SPEC sections 1-5 and DECISIONS.md, independently of the engine: each is a realistic
+ * docs/clinical-logic.md sections 1-5 and DECISIONS.md, independently of the engine: each is a realistic
  * picture sent as prefetch through the real HTTP app, and each asserts what a clinician would
  * notice on the card (category, indicator, summary words, the rules in `heldBy`, the biopsy
  * proposal, summary under 140 and detail at most 2,500 characters). The patient-view pictures,

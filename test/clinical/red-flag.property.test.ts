@@ -1,5 +1,5 @@
 /**
- * Properties of the v2 safety rules (issue 11; CLINICAL-SPEC sections 3-4), over random findings
+ * Properties of the v2 safety rules (issue 11; docs/clinical-logic.md sections 3-4), over random findings
  * sent through the real HTTP app as a patient-view prefetch:
  * - a level with a red flag (pedicle destroyed, paravertebral soft tissue involved, nodular
  *   enhancement, ADC below the cut-off, or one of two same-time conflicting values) is never
@@ -53,7 +53,7 @@ const RULES = [
   'reader-discordance',
 ];
 
-/** Every value of the non-key signs (CLINICAL-SPEC section 1). */
+/** Every value of the non-key signs (docs/clinical-logic.md section 1). */
 const NON_KEY_VALUES: Readonly<Record<string, readonly SignValue[]>> = {
   'compression-degree': ['degree-1', 'degree-2', 'degree-3'],
   'lesion-extent': ['G1', 'G2', 'G3', 'G4'],

@@ -12,6 +12,7 @@ import {
   CANCER_HISTORY_PRETEST_PROBABILITY,
   DEFAULT_ADC_RULE,
   DEFAULT_PRETEST_PROBABILITY,
+  ADC_IMPLAUSIBLY_LOW,
   FREE_WATER_DIFFUSIVITY_37C,
   G4_SAFEGUARD_MIN_BENIGN,
   MALIGNANT_THRESHOLD,
@@ -101,6 +102,9 @@ describe('docs/clinical-logic.md against the knowledge base', () => {
     expect(doc).toContain(`**at least ${MIN_KEY_DISCRIMINATORS_KNOWN.value} of the 4** key`);
     expect(doc).toContain(`at least **${G4_SAFEGUARD_MIN_BENIGN.value} of the 4** favour benign`);
     expect(doc).toContain(`**${FREE_WATER_DIFFUSIVITY_37C.value} x10^-3 mm2/s**`);
+    expect(doc).toContain(
+      `An ADC below **${ADC_IMPLAUSIBLY_LOW.value} x10^-3 mm2/s** after conversion`,
+    );
   });
 });
 

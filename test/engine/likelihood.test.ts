@@ -16,7 +16,7 @@ import {
 import { adcLikelihoodOf } from '../../src/engine/likelihood.js';
 import { DEFAULT_ADC_RULE } from '../../src/knowledge/index.js';
 
-// CLINICAL-SPEC section 2, copied here by hand so that a mistyped count in the knowledge base fails.
+// docs/clinical-logic.md section 2, copied here by hand so that a mistyped count in the knowledge base fails.
 const SPEC_ROWS: readonly [Sign, string | boolean, number, number][] = [
   ['compression-degree', 'degree-1', 10, 57],
   ['compression-degree', 'degree-2', 41, 7],
@@ -50,7 +50,7 @@ const SPEC_ROWS: readonly [Sign, string | boolean, number, number][] = [
   ['mri-impression', 'malignant', 6, 69],
 ];
 
-describe('likelihood ratios from the counts (CLINICAL-SPEC section 2)', () => {
+describe('likelihood ratios from the counts (docs/clinical-logic.md section 2)', () => {
   it.each(SPEC_ROWS)('%s = %s: LR = (m/74)/(b/76) with b=%d, m=%d', (sign, value, b, m) => {
     const row = rowLikelihood(sign, value);
     expect(row).toBeDefined();

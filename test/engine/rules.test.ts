@@ -21,7 +21,7 @@ const lrOf = (findings: readonly Finding[]) =>
   }, 1);
 const odds = (p: number) => p / (1 - p);
 
-describe('combining evidence (CLINICAL-SPEC section 3)', () => {
+describe('combining evidence (docs/clinical-logic.md section 3)', () => {
   it('post-test odds = pre-test odds x product of LRs, pre-test 74/150 by default', () => {
     const findings: Finding[] = [
       { sign: 'pedicle', value: 'destroyed' },
@@ -400,7 +400,7 @@ describe('evidence rules', () => {
     expect(withAdc.evidence.map((e) => e.sign)).toEqual(['adc']);
   });
 
-  // CLINICAL-SPEC section 2, written out by hand: each of the eleven MRI signs, and ADC.
+  // docs/clinical-logic.md section 2, written out by hand: each of the eleven MRI signs, and ADC.
   const MRI_SIGN_EXAMPLES: readonly Finding[] = [
     { sign: 'compression-degree', value: 'degree-2' },
     { sign: 'lesion-extent', value: 'G2' },

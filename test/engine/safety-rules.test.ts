@@ -1,5 +1,5 @@
 /**
- * The clinical safety rules of CLINICAL-SPEC section 3 (v2), one describe per rule, at the engine:
+ * The clinical safety rules of docs/clinical-logic.md section 3 (v2), one describe per rule, at the engine:
  * red flag, key-sign agreement, reader discordance, same-time conflicts, implausibly low ADC.
  * Each expectation fails when its rule is taken out of src/engine.
  */

@@ -1,6 +1,6 @@
 /**
  * FHIR fixtures for the FHIR layer's tests: a builder for vcf-finding Observations and one named
- * fixture per handling rule of CLINICAL-SPEC section 1. All data are synthetic.
+ * fixture per handling rule of docs/clinical-logic.md section 1. All data are synthetic.
  */
 import { CANCER_SNOMED_CODES_DEFAULT } from '../../src/terminology/index.js';
 import {
@@ -120,7 +120,7 @@ export function findingsAt(result: ExtractionResult, level: string): Record<stri
   return Object.fromEntries((entry?.findings ?? []).map((f) => [f.sign, f.value]));
 }
 
-// ---- One named fixture per handling rule (CLINICAL-SPEC section 1) ----
+// ---- One named fixture per handling rule (docs/clinical-logic.md section 1) ----
 
 /** status preliminary: used, and the card says so. */
 export const preliminaryPedicle = observation('prelim-pedicle', 'pedicle', coded('preserved'), {

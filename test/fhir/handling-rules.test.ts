@@ -1,5 +1,5 @@
 /**
- * Every handling rule of CLINICAL-SPEC section 1, each with a resource that exercises it, as the
+ * Every handling rule of docs/clinical-logic.md section 1, each with a resource that exercises it, as the
  * card will see it: findings per level, notes, and a disposition with its reason.
  */
 import { describe, expect, it } from 'vitest';
@@ -903,7 +903,7 @@ describe('known cancer history (Conditions)', () => {
   });
 
   // A cancer in remission is a history of malignancy: the cancer-history pre-test probability is
-  // about patients with known malignancy (CLINICAL-SPEC section 1).
+  // about patients with known malignancy (docs/clinical-logic.md section 1).
   it.each(['recurrence', 'relapse', 'remission', 'resolved', 'inactive'])(
     'clinicalStatus %s counts',
     (code) => {

@@ -1,5 +1,5 @@
 /**
- * The procedure check on order-select and order-sign (CLINICAL-SPEC section 4): a vertebral
+ * The procedure check on order-select and order-sign (docs/clinical-logic.md section 4): a vertebral
  * augmentation ordered for a level that is not benign-favoured, without a biopsy, raises a
  * critical card.
  */

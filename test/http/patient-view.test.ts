@@ -1,6 +1,6 @@
 /**
  * vcf-assessment (patient-view) end to end on the real app: each example patient of
- * profiles/examples sent as prefetch returns the cards CLINICAL-SPEC section 4 prescribes
+ * profiles/examples sent as prefetch returns the cards docs/clinical-logic.md section 4 prescribes
  * (the expected assessments are those of profiles/examples/README.md).
  */
 import { createHash, createHmac } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The playground (issue 7 item 3) end to end: the real app on an ephemeral port, the page in headless
  * Chromium (Debian's, driven by playwright-core; test/setup/chromium.ts installs it), real CDS Hooks
- * requests. Asserts what a clinician sees (CLINICAL-SPEC section 4) and that the page runs under the
+ * requests. Asserts what a clinician sees (docs/clinical-logic.md section 4) and that the page runs under the
  * app's CSP with no console errors.
  */
 import type { Server } from 'node:http';

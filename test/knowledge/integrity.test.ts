@@ -10,7 +10,7 @@ import {
 } from '../../src/knowledge/index.js';
 import { canonicalJson, contentHash } from '../../src/knowledge/content-hash.js';
 
-// CLINICAL-SPEC section 2: the chi-square values printed in Tables 2-4, in the spec's order.
+// docs/clinical-logic.md section 2: the chi-square values printed in Tables 2-4, in the spec's order.
 const PRINTED_CHI_SQUARE: readonly [string, number][] = [
   ['compression-degree', 63.466],
   ['lesion-extent', 26.275],
@@ -25,7 +25,7 @@ const PRINTED_CHI_SQUARE: readonly [string, number][] = [
   ['t2-low-signal', 46.033],
 ];
 
-describe('knowledge base integrity (CLINICAL-SPEC section 2)', () => {
+describe('knowledge base integrity (docs/clinical-logic.md section 2)', () => {
   it.each(PRINTED_CHI_SQUARE)('chi-square of %s recomputed from the counts is %d', (sign, chi) => {
     const table = SIGN_TABLES.find((t) => t.sign === sign);
     expect(table).toBeDefined();
@@ -78,7 +78,7 @@ describe('knowledge base integrity (CLINICAL-SPEC section 2)', () => {
   });
 });
 
-describe('the default ADC rule and its source (CLINICAL-SPEC section 5)', () => {
+describe('the default ADC rule and its source (docs/clinical-logic.md section 5)', () => {
   it('sensitivity and specificity are the abstract counts 6/7 and 29/32, and the source says how few', () => {
     expect(DEFAULT_ADC_RULE.sensitivity).toBeCloseTo(6 / 7, 3);
     expect(DEFAULT_ADC_RULE.specificity).toBeCloseTo(29 / 32, 3);

@@ -85,7 +85,7 @@ describe('KNOWLEDGE_BASE_VERSION (semver + content hash)', () => {
   });
 });
 
-describe('default decision rules (CLINICAL-SPEC sections 3 and 5)', () => {
+describe('default decision rules (docs/clinical-logic.md sections 3 and 5)', () => {
   it('are 0.90 / 0.10, 3 of 4 key discriminators, 3 benign discriminators, pre-test 74/150 and 0.67', () => {
     expect(knowledge.MALIGNANT_THRESHOLD.value).toBe(0.9);
     expect(knowledge.BENIGN_THRESHOLD.value).toBe(0.1);

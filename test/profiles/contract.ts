@@ -1,5 +1,5 @@
 /**
- * The input contract of CLINICAL-SPEC section 1, copied here by hand so that the FHIR artefacts
+ * The input contract of docs/clinical-logic.md section 1, copied here by hand so that the FHIR artefacts
  * are checked against the spec itself (and, separately, against the engine's vocabulary).
  */
 export const BASE = 'https://w3id.org/vcf-cds/fhir';

@@ -113,7 +113,7 @@ function plainValue(o: Observation): Plain | undefined {
   return undefined;
 }
 
-/** How an Observation departs from the input contract of CLINICAL-SPEC section 1 (empty: it conforms). */
+/** How an Observation departs from the input contract of docs/clinical-logic.md section 1 (empty: it conforms). */
 function contractProblems(o: Observation, patientId: string): string[] {
   const problems: string[] = [];
   if (o.hasMember) problems.push('panel');

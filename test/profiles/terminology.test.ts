@@ -65,7 +65,7 @@ describe('every CodeSystem', () => {
 describe('CodeSystem vcf-finding', () => {
   const cs = loadCodeSystem('vcf-finding');
 
-  it('has exactly the 15 codes of CLINICAL-SPEC section 1, in its order', () => {
+  it('has exactly the 15 codes of docs/clinical-logic.md section 1, in its order', () => {
     expect(codesOf(cs)).toEqual([...SPEC_FINDING_CODES]);
   });
 

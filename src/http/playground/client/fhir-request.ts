@@ -25,7 +25,7 @@ const HTEST = {
 };
 
 /**
- * Known cancer history (CLINICAL-SPEC section 1: a Condition coded ICD-10 C00-C97). WHO ICD-10
+ * Known cancer history (docs/clinical-logic.md section 1: a Condition coded ICD-10 C00-C97). WHO ICD-10
  * C79.5 is "Secondary malignant neoplasm of bone and bone marrow"; ICD-10-CM refines it as
  * C79.51 "Secondary malignant neoplasm of bone". Both codings, so either code system matches.
  */
