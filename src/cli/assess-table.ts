@@ -5,6 +5,7 @@
  * notes and every resource not used, with its reason and where it was read.
  */
 import type { PatientAssessment } from '../cds/level-reports.js';
+import { reasonsOf, summaryReasons } from '../cds/card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from '../cds/format.js';
 import type { SafeguardVerdict } from '../engine/index.js';
 import { patientNotes, skippedText, type SkippedInput } from './data-quality.js';
@@ -46,16 +47,21 @@ export function patientTable(
     return `${head}  no vertebral compression fracture findings\n${tail}`;
   }
   const rows = [
-    ['Level', 'Category', 'P(malignant)', 'G4 safeguard', 'Missing key discriminators'],
+    ['Level', 'Category', 'P(malignant)', 'G4 safeguard', 'Missing key discriminators', 'Why'],
     ...assessed.reports.map((r) => {
       const a = r.assessment;
       const preliminary = r.quality.preliminary.length > 0 ? ' (preliminary findings)' : '';
+      // The card summary's reasons: every red flag and each rule that held the category back.
+      const why = summaryReasons(
+        reasonsOf(r, assessed.patient, { ...a.thresholds, adcCutoff: a.adcRule.cutoff }),
+      ).map((x) => x.short);
       return [
         levelLabel(r.level),
         categoryLabel(a.category) + preliminary,
         formatProbability(a.probabilityMalignant, a.thresholds),
         SAFEGUARD_TEXT[a.safeguard.status],
         a.missingKeyDiscriminators.join(', ') || 'none',
+        why.join('; ') || '-',
       ];
     }),
   ];
