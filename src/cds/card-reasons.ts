@@ -109,7 +109,7 @@ function redFlagReason(flag: RedFlag, a: Assessment, r: LevelReport, t: Threshol
     return {
       short: `conflicting ${SIGN_WORDS[flag.sign]}: ${conflictValues(flag.values, t)}`,
       redFlag: { compact: `conflicting ${SIGN_WORDS[flag.sign]}` },
-      line: `- **Red flag: conflicting ${SIGN_WORDS[flag.sign]}**: ${named}${more} at the same time; neither is weighed, and one reading is malignant.${held}`,
+      line: `- **Red flag: conflicting ${SIGN_WORDS[flag.sign]}**: ${named}${more} at the same time; neither is weighed, and one reading is a malignant sign.${held}`,
       alert: true,
     };
   }
@@ -195,7 +195,7 @@ function keySignAgreementReason(a: Assessment): Reason | undefined {
   if (!a.limitedBy.includes('key-sign-agreement')) return undefined;
   return {
     short: 'no key sign malignant',
-    line: `- **No key sign malignant**: P alone would give malignant-favoured, carried by morphology, signal and reader rows; a malignant call needs a destroyed pedicle, soft tissue, nodular enhancement or ADC below the cut-off (key-sign agreement).`,
+    line: `- **No key sign malignant**: P alone would give malignant-favoured, carried by rows other than the key signs; a malignant call needs a destroyed pedicle, soft tissue, nodular enhancement or ADC below the cut-off (key-sign agreement).`,
     alert: false,
   };
 }
@@ -245,6 +245,40 @@ const KEY_SIGN_LOOKUP: Readonly<Record<string, true>> = {
   adc: true,
 };
 
+/**
+ * Findings of this level that could not be used: the result stands without them (a destroyed
+ * pedicle with an invalid date, an ADC whose unit made it impossible), so the card is never quiet.
+ */
+function rejectedReason(r: LevelReport): Reason | undefined {
+  const lost = r.rejected ?? [];
+  const first = lost.find((x) => isKeySign(x.sign)) ?? lost[0];
+  if (first === undefined) return undefined;
+  const unit = /check the unit/.test(first.detail) ? ': check the unit' : '';
+  const more = lost.length > 1 ? ` (+${lost.length - 1} more)` : '';
+  const named = lost
+    .slice(0, 2)
+    .map((x) => literal(clip(x.detail, 110)))
+    .join('; ');
+  return {
+    short: `${SIGN_WORDS[first.sign]} not used${unit}${more}`,
+    line: `- **${lost.length === 1 ? '1 finding' : `${lost.length} findings`} of this level not used**, the result stands without ${lost.length === 1 ? 'it' : 'them'}: ${named}${lost.length > 2 ? '; …' : ''}. Correct and resend.`,
+    alert: true,
+  };
+}
+
+/**
+ * A benign-favoured level in a patient with a known malignancy: the model's pre-test already holds
+ * the history, yet a metastasis can look benign; the card is not quiet about it.
+ */
+function cancerHistoryReason(a: Assessment, patient: PatientContext): Reason | undefined {
+  if (a.category !== 'benign-favoured' || patient.cancerHistory.length === 0) return undefined;
+  return {
+    short: 'known cancer history',
+    line: '- **Known cancer history**: benign-favoured on imaging, in a patient with a known malignancy; biopsy if the clinical picture or the course does not fit.',
+    alert: true,
+  };
+}
+
 /** The data the EHR sent was flagged incomplete (an error OperationOutcome beside the findings). */
 function incompleteReason(patient: PatientContext): Reason | undefined {
   if (patient.dataIncomplete !== true) return undefined;
@@ -264,8 +298,10 @@ export function reasonsOf(r: LevelReport, patient: PatientContext, t: Thresholds
   const out: (Reason | undefined)[] = [
     ...a.redFlags.map((f) => redFlagReason(f, a, r, t)),
     implausibleAdcReason(r, t),
+    rejectedReason(r),
     ...discordanceReasons(a),
     incompleteReason(patient),
+    cancerHistoryReason(a, patient),
     safeguardReason(a),
     keySignAgreementReason(a),
     constellationReason(a),

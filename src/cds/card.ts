@@ -405,7 +405,9 @@ function playgroundFragment(r: LevelReport): string {
 function linksFor(r: LevelReport, ctx: CardContext): Card['links'] {
   return [
     { label: 'How this assessment works', url: `${ctx.baseUrl}/method`, type: 'absolute' },
-    ...(hasNoFindings(r)
+    // The playground cannot hold two readers' values for one sign: a level with a same-time
+    // conflict would open there without it (and read quieter than its card), so it has no link.
+    ...(hasNoFindings(r) || r.assessment.conflicts.length > 0
       ? []
       : [
           {

@@ -34,6 +34,11 @@ export interface LevelReport {
   readonly basis: readonly { readonly ref: string; readonly versionId?: string }[];
   /** Findings recorded for this level that could not be used, when none could (a no-findings card). */
   readonly rejectedFindings?: number;
+  /**
+   * Findings recorded for this level that could not be used (a unit error, an invalid date...):
+   * the result stands without them, so the card says so and is never `info`.
+   */
+  readonly rejected?: readonly { readonly sign: Sign; readonly detail: string }[];
   /** The ADC weighed, as sent (value and UCUM unit), when a unit was converted or it is implausible. */
   readonly adcReceived?: { readonly value: number; readonly unit: string };
 }

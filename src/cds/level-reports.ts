@@ -119,8 +119,18 @@ export function assessPatient(
     basis: [],
     ...(rejected > 0 ? { rejectedFindings: rejected } : {}),
   });
+  // The patient's own vertebral findings that could not be used, by the level they were for.
+  const rejectedAt = new Map<string, { sign: Sign; detail: string }[]>();
+  for (const d of extraction.dispositions) {
+    if (d.use !== 'ignored' || d.sign === undefined || d.level === undefined) continue;
+    if (d.reason === 'other-subject') continue;
+    const list = rejectedAt.get(d.level) ?? [];
+    list.push({ sign: d.sign, detail: d.detail });
+    rejectedAt.set(d.level, list);
+  }
   const reports: LevelReport[] = extraction.levels.map((l) => {
     const adcReceived = l.provenance.find((p) => p.sign === 'adc')?.received;
+    const rejected = rejectedAt.get(l.level);
     return {
       level: l.level,
       assessment: assessLevel(
@@ -141,6 +151,7 @@ export function assessPatient(
         ...(p.versionId ? { versionId: p.versionId } : {}),
       })),
       ...(adcReceived !== undefined ? { adcReceived } : {}),
+      ...(rejected !== undefined ? { rejected } : {}),
     };
   });
   // This patient's vertebral findings that could not be used, by level (undefined: none read).

@@ -201,6 +201,21 @@ function readValue(
 const NO_OPTIONS: ReadingOptions = { adc: {} };
 
 /**
+ * The sign of an Observation that failed the schema, when it reads as one of the hook patient's
+ * findings: exactly one vcf-finding code of the contract and the hook's patient as subject.
+ */
+function ownSign(r: Json, isHookPatient: (reference: unknown) => boolean): Sign | undefined {
+  try {
+    const known = findingCodesOf(r).filter((c) => PROFILE.findingCodes.has(c));
+    const subject = (r['subject'] as Json | undefined)?.['reference'];
+    const [code] = known;
+    return known.length === 1 && isSign(code) && isHookPatient(subject) ? code : undefined;
+  } catch {
+    return undefined; // a structure the schema already refused: no sign can be read
+  }
+}
+
+/**
  * Reads one Observation. `validation` is its validateResource result; `isHookPatient` tells
  * whether a subject reference names the hook's patient.
  */
@@ -228,9 +243,13 @@ export function readObservation(
   }
   if (firstSchemaIssue !== undefined) {
     const more = schemaIssueCount > 1 ? ` (and ${schemaIssueCount - 1} more)` : '';
+    // Which finding was lost, when it is plainly one of the patient's: the level's card then says
+    // a finding of it was not used (a destroyed pedicle dated 2026-02-30 must not vanish).
+    const sign = ownSign(r, isHookPatient);
     return ignored(
       'invalid-resource',
-      `not valid FHIR R4: ${firstSchemaIssue.path} ${firstSchemaIssue.message}${more}`,
+      `${sign !== undefined ? `${SIGN_LABELS[sign]}: ` : ''}not valid FHIR R4: ${firstSchemaIssue.path} ${firstSchemaIssue.message}${more}`,
+      sign !== undefined ? { sign } : {},
     );
   }
 

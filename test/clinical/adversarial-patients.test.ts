@@ -31,6 +31,7 @@ import {
   orderCall,
   patient,
   patientViewCall,
+  without,
   type Expected,
   type PatientSpec,
 } from './adversarial-fixtures.js';
@@ -253,5 +254,75 @@ describe('order hooks: every augmentation is checked', () => {
     expect(card.indicator).toBe('critical');
     expect(card.summary.toLowerCase()).toContain('kyphoplasty ordered without biopsy');
     expect(card.detail).toMatch(/unspecified|without a (vertebral )?level|no (vertebral )?level/i);
+  });
+});
+
+describe('second review (a spine radiologist against the running service)', () => {
+  it('an ADC thrown out for its unit (0.72 sent as mm2/s reads 720) never leaves a quiet benign card', async () => {
+    const p = patient({
+      id: 'rv-adc-unit',
+      level: 'L1',
+      signs: without(OSTEOPOROTIC, 'adc'),
+      extra: [{ sign: 'adc', value: { value: 0.72, unit: 'mm2/s' } }],
+    });
+    const card = cardFor(await patientViewCall(svc, p), 'L1');
+    expect(card.extension['vcf-cds-assessment'].category).toBe('benign-favoured');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toContain('ADC not used: check the unit');
+    expect(card.detail).toContain('not used');
+  });
+
+  it('a destroyed pedicle on an impossible date is not silently lost', async () => {
+    const alone = patient({
+      id: 'rv-bad-date-alone',
+      level: 'L1',
+      signs: {},
+      extra: [{ sign: 'pedicle', value: 'destroyed', effective: '2026-02-30T09:30:00Z' }],
+    });
+    const [card] = await patientViewCall(svc, alone);
+    expect(card?.extension['vcf-cds-assessment'].level).toBe('L1');
+    expect(card?.indicator).toBe('warning');
+    expect(card?.summary).toMatch(/^L1: the 1 recorded VCF finding is usable|^L1: .*not used/i);
+
+    const amongBenign = patient({
+      id: 'rv-bad-date',
+      level: 'L1',
+      signs: without(OSTEOPOROTIC, 'pedicle'),
+      extra: [{ sign: 'pedicle', value: 'destroyed', effective: '2026-02-30T09:30:00Z' }],
+    });
+    const benign = cardFor(await patientViewCall(svc, amongBenign), 'L1');
+    expect(benign.indicator).toBe('warning');
+    expect(benign.summary).toContain('pedicle not used');
+  });
+
+  it('a benign-favoured level in a patient with known cancer is not a quiet info card', async () => {
+    const p = patient({
+      id: 'rv-cancer-benign',
+      level: 'L4',
+      signs: OSTEOPOROTIC,
+      conditions: [
+        { icd10: 'C61', display: 'Malignant neoplasm of prostate', clinicalStatus: 'active' },
+      ],
+    });
+    const card = cardFor(await patientViewCall(svc, p), 'L4');
+    expect(card.extension['vcf-cds-assessment'].category).toBe('benign-favoured');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toContain('known cancer history');
+  });
+
+  it('a level with two readers at the same time has no playground link (the page cannot hold both)', async () => {
+    const p = patient({
+      id: 'rv-conflict-link',
+      level: 'L1',
+      signs: without(OSTEOPOROTIC, 'pedicle'),
+      extra: [
+        { sign: 'pedicle', value: 'destroyed' },
+        { sign: 'pedicle', value: 'preserved' },
+      ],
+    });
+    const card = cardFor(await patientViewCall(svc, p), 'L1');
+    expect(card.summary).toContain('conflicting pedicle');
+    expect((card.links ?? []).some((l) => l.url.includes('/playground'))).toBe(false);
+    expect((card.links ?? []).some((l) => l.url.endsWith('/method'))).toBe(true);
   });
 });
