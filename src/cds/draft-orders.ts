@@ -15,13 +15,21 @@ export interface AugmentationOrder {
 
 export interface DraftOrderReview {
   readonly augmentations: readonly AugmentationOrder[];
-  /** Biopsy orders, each with the levels its bodySite names (none: it may be for any level). */
-  readonly biopsies: readonly { readonly ref: string; readonly levels: readonly string[] }[];
+  /**
+   * Biopsy orders, each with the levels its bodySite names; `anyLevel` when it gives no bodySite
+   * at all (it may be for any level). A bodySite naming something else (the iliac crest, a code
+   * no level reads from) is a biopsy of no vertebra here.
+   */
+  readonly biopsies: readonly {
+    readonly ref: string;
+    readonly levels: readonly string[];
+    readonly anyLevel: boolean;
+  }[];
 }
 
-/** Whether a biopsy is ordered for `level`: one naming that level, or one naming no level. */
+/** Whether a biopsy is ordered for `level`: one naming that level, or one with no bodySite. */
 export function biopsyOrderedFor(review: DraftOrderReview, level: string): boolean {
-  return review.biopsies.some((b) => b.levels.length === 0 || b.levels.includes(level));
+  return review.biopsies.some((b) => b.anyLevel || b.levels.includes(level));
 }
 
 type Coding = { system?: unknown; code?: unknown; display?: unknown };
@@ -58,7 +66,7 @@ export function reviewDraftOrders(
 ): DraftOrderReview {
   const entries = request.context.draftOrders?.entry ?? [];
   const augmentations: AugmentationOrder[] = [];
-  const biopsies: { ref: string; levels: string[] }[] = [];
+  const biopsies: { ref: string; levels: string[]; anyLevel: boolean }[] = [];
   for (const entry of entries) {
     const resource = (entry as { resource?: unknown })?.resource as
       | {
@@ -76,7 +84,9 @@ export function reviewDraftOrders(
     const ref = `${String(resource.resourceType)}/${typeof resource.id === 'string' ? resource.id : '(no id)'}`;
     const sites = Array.isArray(resource.bodySite) ? (resource.bodySite as unknown[]) : [];
     const levels = [...new Set(sites.map(levelOf).filter((l): l is string => l !== undefined))];
-    if (matches(resource.code, codes.biopsy) !== undefined) biopsies.push({ ref, levels });
+    if (matches(resource.code, codes.biopsy) !== undefined) {
+      biopsies.push({ ref, levels, anyLevel: sites.length === 0 });
+    }
     const label = matches(resource.code, codes.augmentation);
     if (label === undefined) continue;
     augmentations.push({ ref, levels, label });

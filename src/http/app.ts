@@ -73,12 +73,13 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 /**
  * The hook's dependencies with the base URL of the cards' links: PUBLIC_BASE_URL when set, else
  * the origin this request reached (local use, the sandbox), as express reads it behind the
- * trusted proxies. A Host that is not a plain authority falls back to the handler's default.
+ * trusted proxies; undefined when the Host is not a plain authority (the answer is then 400).
  */
-function hookDepsFor(hook: HookDeps, req: Request): HookDeps {
+function hookDepsFor(hook: HookDeps, req: Request): HookDeps | undefined {
   if (hook.publicBaseUrl !== undefined) return hook;
   const host = req.get('host');
-  if (host === undefined || !HOST.test(host)) return hook;
+  // RFC 9112 section 3.2: a request whose Host is not a valid authority is answered 400.
+  if (host === undefined || !HOST.test(host)) return undefined;
   return { ...hook, publicBaseUrl: `${req.protocol}://${host}` };
 }
 
@@ -194,7 +195,15 @@ export function createApp(deps: AppDeps): express.Express {
     async (req, res) => {
       const id = String(req.params['id']);
       // The body is JSON.parse output and limitDepth has checked its nesting.
-      const result = await handleHookRequest(id, req.body, hookDepsFor(deps.hook, req), true);
+      const hookDeps = hookDepsFor(deps.hook, req);
+      if (hookDeps === undefined) {
+        sendError(
+          res,
+          cdsError('invalid-request', 'The Host header is not a host name or address with a port.'),
+        );
+        return;
+      }
+      const result = await handleHookRequest(id, req.body, hookDeps, true);
       if (result.status !== 200 || !('audit' in result)) {
         res.status(result.status).json(result.body);
         return;

@@ -112,6 +112,19 @@ describe('draft orders: vertebral augmentation and biopsy', () => {
     expect(biopsyOrderedFor(anyLevel, 'L2')).toBe(true);
   });
 
+  it('a biopsy whose bodySite names something else (the iliac crest) is no biopsy of the vertebra', () => {
+    const crest = order('b1', '20225');
+    const r = reviewDraftOrders(
+      request([
+        order('k1', '22511', 'L2'),
+        { resource: { ...crest.resource, bodySite: [{ text: 'left iliac crest' }] } },
+      ]),
+      levelOf,
+      CODES,
+    );
+    expect(biopsyOrderedFor(r, 'L2')).toBe(false);
+  });
+
   it('SNOMED CT concepts count only when the site lists them (no verified default exists)', () => {
     const snomed = 'http://snomed.info/sct';
     const entries = [

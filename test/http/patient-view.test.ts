@@ -286,3 +286,23 @@ describe('audit', () => {
     }
   });
 });
+
+describe("the cards' links on the request's origin (PUBLIC_BASE_URL unset)", () => {
+  it('a Host that is no authority is a 400 (RFC 9112), never a card linking elsewhere', async () => {
+    for (const host of ['a b', 'x"><script>']) {
+      const res = await request(svc.app)
+        .post('/cds-services/vcf-assessment')
+        .set('Host', host)
+        .send(examplePatientView('benign'));
+      expect(res.status).toBe(400);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+    const ok = await request(svc.app)
+      .post('/cds-services/vcf-assessment')
+      .set('Host', 'cds.hospital.example:8443')
+      .send(examplePatientView('benign'));
+    expect(ok.status).toBe(200);
+    const [card] = (ok.body as { cards: Card[] }).cards;
+    expect(card!.links[0]?.url).toBe('http://cds.hospital.example:8443/method');
+  });
+});
