@@ -210,7 +210,7 @@ function caveatLine(a: Assessment, patient: PatientContext): string {
   }
   if (a.caveats.includes('t1-t2-complement-rows')) {
     parts.push(
-      "T1/T2 rows are complements of the paper's printed rows, and acute osteoporotic fractures are often T2/STIR bright",
+      "T1/T2 rows are complements of the paper's printed rows: acute osteoporotic fractures are often T2/STIR bright, healed ones T1 bright (fatty marrow), sclerotic metastases T1/T2 low",
     );
   }
   if (a.adc !== undefined) {

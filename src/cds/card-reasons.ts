@@ -166,7 +166,9 @@ function safeguardReason(a: Assessment): Reason | undefined {
     short: s.status === 'pending' ? 'G4 safeguard pending' : 'G4 safeguard',
     line: `- ${head}${obtain}`,
     alert: false,
-    ...(s.status === 'not-applied' ? { inSummary: false as const } : {}),
+    // In the summary only when it held the category back (a safeguard applied to a level that is
+    // benign-favoured anyway, or not applied, held nothing).
+    ...(a.limitedBy.includes('g4-safeguard') ? {} : { inSummary: false as const }),
   };
 }
 
@@ -284,7 +286,7 @@ function incompleteReason(patient: PatientContext): Reason | undefined {
   if (patient.dataIncomplete !== true) return undefined;
   return {
     short: 'data may be incomplete',
-    line: '- **Data may be incomplete**: the data source reported an error beside the findings (see Data quality); a finding it did not send cannot weigh.',
+    line: '- **Data may be incomplete**: the data source reported an error beside the findings, or a search page was not read (see Data quality); a finding not received cannot weigh.',
     alert: true,
   };
 }

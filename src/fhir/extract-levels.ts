@@ -677,7 +677,8 @@ export function extractLevels(
     evidence: [],
     unchecked: [],
     notes: [...data.notes, ...notes],
-    dataIncomplete: false,
+    // Unread pages of a search: findings may be missing, as with an error OperationOutcome.
+    dataIncomplete: data.pagesMissing === true,
     queue: [...data.resources],
   };
   if (patientId === undefined) state.notes.push('No patient id was given: no finding can be used.');

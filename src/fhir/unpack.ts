@@ -35,6 +35,8 @@ export interface UnpackedData {
   /** Resources given twice with different content and nothing to choose by. */
   readonly unresolved: readonly Disposition[];
   readonly notes: readonly string[];
+  /** A search result links to a further page not among the data: findings may be missing. */
+  readonly pagesMissing?: boolean;
   /** Finds a resource by ref, fullUrl or `Type/id`. */
   resolve(reference: string): MetResource | undefined;
 }
@@ -260,12 +262,14 @@ export function unpack(items: unknown, jsonParsed = false): UnpackedData {
   const { kept, unresolved } = dedupe(into.met);
   let index: Map<string, MetResource> | undefined;
   const notes = [...into.notes];
-  if ([...into.nextLinks].some((next) => !into.selfLinks.has(next))) {
+  const pagesMissing = [...into.nextLinks].some((next) => !into.selfLinks.has(next));
+  if (pagesMissing) {
     notes.push(
-      'A search result links to a further page that is not among the data given: findings on later pages, if any, were not read.',
+      'A further page of a search was not given: findings on later pages, if any, were not read.',
     );
   }
   return {
+    ...(pagesMissing ? { pagesMissing } : {}),
     resources: kept,
     unresolved,
     notes,

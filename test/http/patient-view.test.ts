@@ -306,3 +306,21 @@ describe("the cards' links on the request's origin (PUBLIC_BASE_URL unset)", () 
     expect(card!.links[0]?.url).toBe('http://cds.hospital.example:8443/method');
   });
 });
+
+describe('a prefetched search with a page that was not read', () => {
+  it('is data that may be incomplete: the benign card is not quiet and says so', async () => {
+    const body = examplePatientView('benign') as {
+      prefetch: { findings: { link?: { relation: string; url: string }[] } };
+    };
+    body.prefetch.findings.link = [
+      { relation: 'self', url: 'https://ehr.example.org/fhir/Observation?page=1' },
+      { relation: 'next', url: 'https://ehr.example.org/fhir/Observation?page=2' },
+    ];
+    const res = await request(svc.app).post('/cds-services/vcf-assessment').send(body).expect(200);
+    const [card] = (res.body as { cards: Card[] }).cards;
+    expect(card!.extension['vcf-cds-assessment'].category).toBe('benign-favoured');
+    expect(card!.indicator).toBe('warning');
+    expect(card!.summary).toContain('data may be incomplete');
+    expect(card!.detail).toContain('later pages, if any, were not read');
+  });
+});
