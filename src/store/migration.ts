@@ -49,3 +49,14 @@ CREATE UNIQUE INDEX ${index} ON ${table} (${list}) WHERE repeat_of IS NULL;`;
 /** The identity of a feedback report, and of an audit record (README "Persistence"). */
 export const FEEDBACK_IDENTITY = ['service_id', 'card', 'outcome', 'outcome_timestamp'] as const;
 export const AUDIT_IDENTITY = ['service_id', 'hook_instance', 'levels'] as const;
+
+/**
+ * Migration 3: the audit identity holds the patient too. A client that reuses a hookInstance for
+ * another patient (a client bug, but it happens: examples hard-code one) would otherwise have its
+ * second assessment answered with cards yet left out of the audit as a "repeat" of the first.
+ */
+export const AUDIT_IDENTITY_WITH_PATIENT = [...AUDIT_IDENTITY, 'patient_id_hash'] as const;
+
+/** Migration 3's SQL, the same on both backends. */
+export const AUDIT_IDENTITY_WITH_PATIENT_SQL = `DROP INDEX audit_identity;
+CREATE UNIQUE INDEX audit_identity ON audit (${AUDIT_IDENTITY_WITH_PATIENT.join(', ')}) WHERE repeat_of IS NULL;`;

@@ -3,7 +3,13 @@
  * same as sqlite-schema.ts. `record` is text, not jsonb: jsonb rejects `\u0000` and reorders keys,
  * and nothing a client sent may be lost (cast `record::json` to query it).
  */
-import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
+import {
+  AUDIT_IDENTITY,
+  AUDIT_IDENTITY_WITH_PATIENT_SQL,
+  FEEDBACK_IDENTITY,
+  identitySql,
+  type Migration,
+} from './migration.js';
 
 /** Key of the transaction-scoped advisory lock that serialises migrations across replicas. */
 export const MIGRATION_LOCK_KEY = 7_236_110_101_001; // arbitrary, fixed: "vcf-cds migrations"
@@ -95,5 +101,10 @@ CREATE TABLE store_probe (
   probed_at timestamptz NOT NULL
 );
 `,
+  },
+  {
+    version: 3,
+    name: 'audit identity with the patient: a hookInstance reused for another patient is audited',
+    sql: AUDIT_IDENTITY_WITH_PATIENT_SQL,
   },
 ];

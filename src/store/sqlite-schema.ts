@@ -3,7 +3,13 @@
  * as postgres-schema.ts; times are ISO 8601 text here, expiry instants epoch milliseconds on both.
  * STRICT tables make SQLite check column types as PostgreSQL does.
  */
-import { AUDIT_IDENTITY, FEEDBACK_IDENTITY, identitySql, type Migration } from './migration.js';
+import {
+  AUDIT_IDENTITY,
+  AUDIT_IDENTITY_WITH_PATIENT_SQL,
+  FEEDBACK_IDENTITY,
+  identitySql,
+  type Migration,
+} from './migration.js';
 
 /** Created before anything else, outside the versioned list. */
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -91,5 +97,10 @@ CREATE TABLE store_probe (
   probed_at TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+  },
+  {
+    version: 3,
+    name: 'audit identity with the patient: a hookInstance reused for another patient is audited',
+    sql: AUDIT_IDENTITY_WITH_PATIENT_SQL,
   },
 ];

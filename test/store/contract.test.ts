@@ -84,7 +84,7 @@ describe.each(BACKENDS)('$name store', (backend) => {
     expect(await store.listAudit({ hookInstance: record.hookInstance })).toEqual([record]);
   });
 
-  it('keeps one audit record per service, hook instance and levels; a repeat keeps the first', async () => {
+  it('keeps one audit record per service, hook instance, levels and patient; a repeat keeps the first', async () => {
     const first = audit();
     await store.saveAudit(first);
     // A retried hook call: a new record id and time, the same call. The first record stays.
@@ -98,12 +98,16 @@ describe.each(BACKENDS)('$name store', (backend) => {
       ],
     };
     const otherService = { ...first, id: randomUUID(), serviceId: 'vcf-procedure-check' };
+    // A client that reuses the hookInstance for another patient: another assessment, audited.
+    const otherPatient = { ...first, id: randomUUID(), patientIdHash: 'b'.repeat(64) };
     await store.saveAudit(otherLevels);
     await store.saveAudit(otherService);
+    await store.saveAudit(otherPatient);
     expect(await store.listAudit({ hookInstance: first.hookInstance })).toEqual([
       first,
       otherLevels,
       otherService,
+      otherPatient,
     ]);
   });
 
