@@ -353,9 +353,31 @@ function looksActive(r: Json): boolean {
   );
 }
 
+/** A Condition of the hook's patient coded as a malignant neoplasm, read as leniently as it allows. */
+function lostCancer(state: State, r: Json): boolean {
+  try {
+    return (
+      isHookPatient(state, (r['subject'] as Json | undefined)?.['reference']) &&
+      malignantNeoplasmCoding(r['code'], state.cancerSnomedCodes) !== undefined
+    );
+  } catch {
+    return false; // a structure no rule can read: nothing to say of it
+  }
+}
+
 function readCondition(state: State, met: MetResource): void {
   const problem = firstSchemaProblem(met);
-  if (problem) return dispose(state, met, 'ignored', problem, { reason: 'invalid-resource' });
+  if (problem) {
+    // A cancer Condition of this patient that cannot be read (a date without its time zone) would
+    // silently lower the pre-test probability: the data are then said to be incomplete.
+    if (lostCancer(state, met.resource)) {
+      state.dataIncomplete = true;
+      state.notes.push(
+        `${met.ref}, coded as a malignant neoplasm, could not be read (${problem}): a known cancer history may be missing.`,
+      );
+    }
+    return dispose(state, met, 'ignored', problem, { reason: 'invalid-resource' });
+  }
   const r = met.resource;
   if (!isHookPatient(state, (r['subject'] as Json | undefined)?.['reference'])) {
     return dispose(state, met, 'ignored', "subject is not the hook's patient", {

@@ -927,6 +927,22 @@ describe('known cancer history (Conditions)', () => {
     expect(d?.detail).toContain(mention);
   });
 
+  it('a cancer Condition that cannot be read (a dateTime without its time zone) makes the data incomplete', () => {
+    const r = extract(condition('c', icd10('C50.9'), { recordedDate: '2026-03-01T10:00:00' }));
+    expect(r.knownCancerHistory).toBe(false);
+    expect(dispositionOf(r, 'Condition/c')).toMatchObject({ reason: 'invalid-resource' });
+    expect(r.dataIncomplete).toBe(true);
+    expect(r.notes.some((n) => n.includes('a known cancer history may be missing'))).toBe(true);
+    // Another patient's unreadable cancer, or an unreadable non-cancer Condition, changes nothing.
+    const other = extract(
+      condition('c', icd10('C50.9'), {
+        recordedDate: '2026-03-01T10:00:00',
+        subject: { reference: 'Patient/other' },
+      }),
+    );
+    expect(other.dataIncomplete).toBe(false);
+  });
+
   it('a provisional diagnosis counts, and a note says it is provisional', () => {
     const r = extract(condition('c', icd10('C50.9'), verification('provisional')));
     expect(r.knownCancerHistory).toBe(true);
