@@ -336,7 +336,14 @@ function requestLog(logger: Logger): RequestHandler {
       logger.info(
         {
           method: req.method,
-          path: req.path.startsWith('/cds-services/') ? req.path : req.path.slice(0, 64),
+          // A path no route matched is not logged: a stray client may put an MRN in it
+          // (GET /Patient/<MRN>); the service's own paths carry no patient data.
+          path:
+            req.route === undefined && res.statusCode === 404
+              ? '(unmatched)'
+              : req.path.startsWith('/cds-services/')
+                ? req.path
+                : req.path.slice(0, 64),
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - start) / 1e6,
         },

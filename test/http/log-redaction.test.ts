@@ -109,8 +109,13 @@ describe('log redaction', () => {
       })
       .expect(200);
 
+    // A stray client asking this service for a FHIR resource by the patient's identifier: a path
+    // no route matched is logged as such, never as sent.
+    await request(svc.app).get(`/Patient/${SECRETS.identifier}`).expect(404);
+
     const log = svc.rawLog();
     expect(log.length).toBeGreaterThan(0); // the requests were logged at all
+    expect(svc.logLines().some((l) => l['path'] === '(unmatched)')).toBe(true);
     expect(svc.logLines().filter((l) => l['msg'] === 'request').length).toBeGreaterThanOrEqual(6);
     for (const [what, secret] of Object.entries(SECRETS)) {
       expect(log.includes(secret), `${what} found in the log`).toBe(false);
