@@ -21,7 +21,7 @@ import {
 import { reasonsOf, summaryReasons, type Reason } from './card-reasons.js';
 import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
 import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
-import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
+import { hasNoFindings, type LevelReport, type PatientContext } from '../app/level-report.js';
 
 export interface Coding {
   readonly system: string;

@@ -6,10 +6,16 @@ import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/i
 import { SOURCES } from '../knowledge/index.js';
 import { reasonsOf, summaryReasons } from './card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
-import { hashPatientId, type AuditDraft, type HookDeps } from './handle-hook.js';
-import { assessPatient, type PatientAssessment } from './level-reports.js';
-import type { LevelReport, PatientContext } from './level-report.js';
-import { cdsError, errorResponse, type CdsError, type OperationOutcomeBody } from './outcome.js';
+import type { HookDeps } from './handle-hook.js';
+import { auditDraft, auditOutputOf, type AuditDraft } from '../app/audit-draft.js';
+import { assessPatient } from '../app/assess-patient.js';
+import type { LevelReport, PatientContext } from '../app/level-report.js';
+import {
+  appError,
+  errorResponse,
+  type AppError,
+  type OperationOutcomeBody,
+} from '../app/errors.js';
 
 export const CATEGORY_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-assessment-category`;
 export const METHOD_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-cds-method`;
@@ -111,7 +117,7 @@ export function riskAssessment(
 }
 
 /** The patient a Bundle is about: the `patient` parameter (a Patient of the Bundle), else its only Patient. */
-function patientIdOf(bundle: Json, requested: string | undefined): string | CdsError {
+function patientIdOf(bundle: Json, requested: string | undefined): string | AppError {
   const entries = Array.isArray(bundle['entry']) ? (bundle['entry'] as unknown[]) : [];
   const ids = entries
     .map((e) => (e as { resource?: { resourceType?: unknown; id?: unknown } } | null)?.resource)
@@ -120,7 +126,7 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
   const unique = [...new Set(ids)];
   if (requested !== undefined) {
     if (unique.includes(requested)) return requested;
-    return cdsError('invalid-request', [
+    return appError('invalid-request', [
       {
         severity: 'error',
         code: 'not-found',
@@ -130,7 +136,7 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
     ]);
   }
   if (unique.length === 1) return unique[0]!;
-  return cdsError(
+  return appError(
     'invalid-request',
     unique.length === 0
       ? 'The Bundle holds no Patient with an id; pass ?patient=<id>.'
@@ -140,31 +146,6 @@ function patientIdOf(bundle: Json, requested: string | undefined): string | CdsE
 
 /** The service id the audit records for this endpoint, which answers no CDS Hooks hook. */
 export const ASSESS_SERVICE_ID = 'api-assess';
-
-function auditDraft(
-  assessed: PatientAssessment,
-  patientId: string,
-  instance: string,
-  deps: Pick<HookDeps, 'auditIdKey'>,
-): AuditDraft {
-  const first = assessed.reports[0]?.assessment;
-  return {
-    serviceId: ASSESS_SERVICE_ID,
-    hook: 'none',
-    hookInstance: instance,
-    patientIdHash: hashPatientId(patientId, deps.auditIdKey),
-    inputs: assessed.inputs,
-    outputs: assessed.reports.map((r) => ({
-      level: r.level,
-      category: r.assessment.category,
-      probabilityMalignant: r.assessment.probabilityMalignant,
-      safeguardApplied: r.assessment.safeguard.status === 'applied',
-    })),
-    engineVersion: first?.engineVersion ?? assessed.engineVersion,
-    knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
-    settingsFingerprint: assessed.settingsFingerprint,
-  };
-}
 
 export type AssessResult =
   | { readonly status: 200; readonly body: Json; readonly audit: AuditDraft }
@@ -185,7 +166,7 @@ export function handleAssessBundle(
 ): AssessResult {
   if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
     return errorResponse(
-      cdsError(
+      appError(
         'invalid-request',
         'The body is JSON but not a FHIR Bundle; send a Bundle (resourceType "Bundle").',
       ),
@@ -213,6 +194,11 @@ export function handleAssessBundle(
       // FHIR forbids empty arrays: no levels, no entry.
       ...(entry.length > 0 ? { entry } : {}),
     },
-    audit: auditDraft(assessed, patientId, instance, deps),
+    audit: auditDraft(
+      assessed,
+      { serviceId: ASSESS_SERVICE_ID, hook: 'none', hookInstance: instance, patientId },
+      assessed.reports.map(auditOutputOf),
+      deps.auditIdKey,
+    ),
   };
 }

@@ -21,6 +21,8 @@ import { beforeDeadline, clockMs, type StoreCallOptions } from '../store/deadlin
 import { StoreError } from '../store/types.js';
 import type { ClientIdentity } from './client-token.js';
 import { budgetOf } from './store-budget.js';
+import { appError } from '../app/errors.js';
+import { sendError } from './send-error.js';
 
 export interface RateLimits {
   /** Requests a minute per authenticated client (JWT issuer and tenant). */
@@ -152,12 +154,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
         'Retry-After',
         String(Math.ceil((windowMs - (now().getTime() % windowMs)) / 1000)),
       );
-      res.status(429).json({
-        resourceType: 'OperationOutcome',
-        issue: [
-          { severity: 'error', code: 'throttled', diagnostics: 'Too many requests; retry later.' },
-        ],
-      });
+      sendError(res, appError('rate-limited', 'Too many requests; retry later.'));
       return;
     }
     next();

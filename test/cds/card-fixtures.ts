@@ -6,7 +6,7 @@ import {
   type SignConflict,
 } from '../../src/engine/index.js';
 import { thresholdsOf } from '../../src/cds/format.js';
-import type { DataQuality, LevelReport, PatientContext } from '../../src/cds/level-report.js';
+import type { DataQuality, LevelReport, PatientContext } from '../../src/app/level-report.js';
 
 let n = 0;
 /** Card and suggestion uuids, in order. */

@@ -21,7 +21,7 @@ import {
   type LevelNote,
 } from '../fhir/index.js';
 import type { DataQuality, LevelReport, PatientContext } from './level-report.js';
-import { valueWords } from './value-labels.js';
+import { valueWords } from '../present/value-labels.js';
 
 export interface PatientAssessment {
   readonly reports: readonly LevelReport[];
