@@ -20,7 +20,7 @@ import {
   type LevelExtraction,
   type LevelNote,
 } from '../fhir/index.js';
-import type { DataQuality, LevelReport, PatientContext } from './level-report.js';
+import type { DataQuality, LevelReport, PatientContext } from '../present/level-report.js';
 import { valueWords } from '../present/value-labels.js';
 
 export interface PatientAssessment {

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { PatientAssessment } from './assess-patient.js';
-import type { LevelReport } from './level-report.js';
+import type { LevelReport } from '../present/level-report.js';
 
 /** One level's result as the audit records it. */
 export interface AuditOutput {

@@ -5,11 +5,11 @@
 import type { EngineSettings } from '../engine/index.js';
 import type { OrderCodeSets } from '../terminology/index.js';
 import { renderCard, type Card } from './card.js';
-import { thresholdsOf } from './format.js';
+import { thresholdsOf } from '../present/format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
 import type { FhirFetcher } from './fhir-server.js';
 import { levelRank, UNSPECIFIED_LEVEL } from '../fhir/index.js';
-import type { LevelReport } from '../app/level-report.js';
+import type { LevelReport } from '../present/level-report.js';
 import { assessPatient, type PatientAssessment } from '../app/assess-patient.js';
 import { auditDraft, type AuditDraft } from '../app/audit-draft.js';
 import {

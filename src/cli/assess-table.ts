@@ -5,8 +5,8 @@
  * notes and every resource not used, with its reason and where it was read.
  */
 import type { PatientAssessment } from '../app/assess-patient.js';
-import { reasonsOf, summaryReasons } from '../cds/card-reasons.js';
-import { categoryLabel, formatProbability, levelLabel } from '../cds/format.js';
+import { reasonsOf, summaryReasons } from '../present/card-reasons.js';
+import { categoryLabel, formatProbability, levelLabel } from '../present/format.js';
 import type { SafeguardVerdict } from '../engine/index.js';
 import { patientNotes, skippedText, type SkippedInput } from './data-quality.js';
 import { textTable } from './text-table.js';

@@ -15,7 +15,7 @@ import type { AuditDraft } from '../app/audit-draft.js';
 import { commitAudit } from '../app/commit-audit.js';
 import { storeFeedback } from '../app/store-feedback.js';
 import { parseFeedback } from '../cds/feedback.js';
-import { handleAssessBundle } from '../cds/risk-assessment.js';
+import { handleAssessBundle } from '../cds/assess-bundle.js';
 import { appError, isAppError } from '../app/errors.js';
 import { sendError } from './send-error.js';
 import type { Store } from '../store/types.js';

@@ -19,9 +19,9 @@ import {
 import { CARD_LIMITS, COHORT, SOURCES, type Source } from '../knowledge/index.js';
 import { reasonsOf, type Reason } from './card-reasons.js';
 import { categoryLabel, formatAdc, formatProbability, type Thresholds } from './format.js';
-import type { LevelReport, PatientContext } from '../app/level-report.js';
+import type { LevelReport, PatientContext } from './level-report.js';
 import { clip, literal } from './markdown.js';
-import { valueWords } from '../present/value-labels.js';
+import { valueWords } from './value-labels.js';
 
 /** docs/clinical-logic.md section 4: the detail is at most 2,500 characters, whatever the input. */
 export const DETAIL_MAX_CHARS = CARD_LIMITS.detailMaxChars;

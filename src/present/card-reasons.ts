@@ -15,7 +15,7 @@ import {
 } from '../engine/index.js';
 import { ADC_IMPLAUSIBLY_LOW, SOURCES } from '../knowledge/index.js';
 import { categoryLabel, formatAdc, type Thresholds } from './format.js';
-import type { LevelReport, PatientContext } from '../app/level-report.js';
+import type { LevelReport, PatientContext } from './level-report.js';
 import { clip, literal } from './markdown.js';
 
 export interface Reason {
