@@ -18,7 +18,7 @@ import type { Store } from '../store/types.js';
 import { appError, statusOf } from '../app/errors.js';
 import { toClientAuthError } from './client-auth-error.js';
 import { sendError } from './send-error.js';
-import type { TrustedIssuer } from './client-issuers.js';
+import type { TrustedIssuer } from '../config/client-issuers.js';
 import { createTokenVerifier, type TokenLogContext } from './client-token.js';
 import { createJwksCache, type FetchJwks } from './jwks-cache.js';
 import { budgetOf } from './store-budget.js';
