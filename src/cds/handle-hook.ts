@@ -7,7 +7,7 @@ import type { OrderCodeSets } from '../terminology/index.js';
 import { renderCard, type Card } from './card.js';
 import { thresholdsOf } from '../present/format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
-import type { FhirFetcher } from './fhir-server.js';
+import type { FhirFetcher } from '../fhir/fetch/fhir-server.js';
 import { levelRank, UNSPECIFIED_LEVEL } from '../fhir/index.js';
 import type { LevelReport } from '../present/level-report.js';
 import { assessPatient, type PatientAssessment } from '../app/assess-patient.js';

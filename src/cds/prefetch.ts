@@ -16,7 +16,7 @@ import {
   nestedDeeperThan,
 } from '../fhir/index.js';
 import { appError, type AppError } from '../app/errors.js';
-import { isFetchFailure, nextLink, originOf, type FhirFetcher } from './fhir-server.js';
+import { isFetchFailure, nextLink, originOf, type FhirFetcher } from '../fhir/fetch/fhir-server.js';
 import type { HookRequest } from './request.js';
 import { PREFETCH, type PrefetchKey } from './services.js';
 

@@ -46,10 +46,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'config',
     'project-root',
   ],
-  config: ['engine', 'knowledge', 'terminology'],
+  config: ['engine', 'knowledge', 'terminology', 'fhir'],
   'project-root': [],
   main: ['config', 'http', 'knowledge', 'service', 'store'],
-  service: ['cds', 'app', 'config', 'http', 'store', 'terminology'],
+  service: ['cds', 'app', 'config', 'fhir', 'http', 'store', 'terminology'],
 };
 
 /** app may use the store's port only (its types, errors and deadlines), never an implementation. */
@@ -59,10 +59,7 @@ const APP_STORE_FILES = new Set(['store/types.ts', 'store/deadline.ts']);
  * Arrows against the table that exist today and are being removed (issue 14); each entry must
  * still exist (so a fixed one is struck off here), and no other may appear.
  */
-const PENDING: readonly string[] = [
-  'config/service-config.ts -> cds',
-  'config/service-config.ts -> store',
-];
+const PENDING: readonly string[] = ['config/service-config.ts -> store'];
 
 /** The relative module specifiers of a TypeScript source: static, re-export and dynamic imports. */
 export function importsOf(text: string): string[] {

@@ -3,7 +3,7 @@
  * completed from the fhirServer, on its own origin only, with the client's token.
  */
 import { describe, expect, it } from 'vitest';
-import type { FetchRequest, FhirFetcher } from '../../src/cds/fhir-server.js';
+import type { FetchRequest, FhirFetcher } from '../../src/fhir/fetch/fhir-server.js';
 import { gatherData } from '../../src/cds/prefetch.js';
 import { isAppError } from '../../src/app/errors.js';
 import type { HookRequest } from '../../src/cds/request.js';
