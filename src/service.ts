@@ -5,7 +5,7 @@
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createFhirFetcher, isFetchFailure, type FhirFetcher } from './cds/fhir-server.js';
+import { createFhirFetcher, isFetchFailure, type FhirFetcher } from './fhir/fetch/fhir-server.js';
 import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { buildClientAuth } from './http/client-auth.js';

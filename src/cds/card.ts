@@ -18,10 +18,15 @@ import {
   VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
-import { reasonsOf, summaryReasons, type Reason } from './card-reasons.js';
-import { renderDetail, renderNoFindingsDetail } from './card-detail.js';
-import { categoryLabel, formatProbability, levelLabel, type Thresholds } from './format.js';
-import { hasNoFindings, type LevelReport, type PatientContext } from './level-report.js';
+import { reasonsOf, summaryReasons, type Reason } from '../present/card-reasons.js';
+import { renderDetail, renderNoFindingsDetail } from '../present/card-detail.js';
+import {
+  categoryLabel,
+  formatProbability,
+  levelLabel,
+  type Thresholds,
+} from '../present/format.js';
+import { hasNoFindings, type LevelReport, type PatientContext } from '../present/level-report.js';
 
 export interface Coding {
   readonly system: string;

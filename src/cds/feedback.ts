@@ -4,15 +4,11 @@
  * @see https://cds-hooks.hl7.org/2.0/#feedback
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import type { FeedbackRecord } from '../store/types.js';
-import { cdsError, type CdsError, type Issue } from './outcome.js';
+import type { FeedbackItem } from '../app/store-feedback.js';
+import { appError, type AppError, type Issue } from '../app/errors.js';
 import { findService } from './services.js';
 
-/**
- * One feedback item as the CDS Hooks spec defines it: the record the store keeps, without what
- * this service adds (which service, when received, which client).
- */
-export type FeedbackItem = Omit<FeedbackRecord, 'serviceId' | 'receivedAt' | 'clientId'>;
+export type { FeedbackItem };
 
 /**
  * RFC 3339 section 5.6 `date-time` with seconds (the spec's "e.g. 1985-04-12T23:20:50.52Z"), and a
@@ -192,15 +188,15 @@ function pairingIssues(items: readonly unknown[]): Issue[] {
 export function parseFeedback(
   serviceId: string,
   body: unknown,
-): readonly FeedbackItem[] | CdsError {
+): readonly FeedbackItem[] | AppError {
   if (findService(serviceId) === undefined) {
-    return cdsError(
+    return appError(
       'unknown-service',
       `No CDS Service "${serviceId}"; GET /cds-services lists them.`,
     );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return cdsError('invalid-request', [
+    return appError('invalid-request', [
       {
         severity: 'error',
         code: 'structure',
@@ -221,5 +217,5 @@ export function parseFeedback(
   ];
   if (issues.length === 0) return (body as { feedback: FeedbackItem[] }).feedback;
   const unique = [...new Map(issues.map((i) => [i.diagnostics, i])).values()];
-  return cdsError('invalid-request', unique.slice(0, 20));
+  return appError('invalid-request', unique.slice(0, 20));
 }

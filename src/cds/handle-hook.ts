@@ -2,23 +2,23 @@
  * A CDS Hooks invocation, end to end, with no HTTP in sight: body in, { status, body } out
  * (ARCHITECTURE.md: the router knows nothing of HTTP; `http/` only adapts this).
  */
-import { createHmac } from 'node:crypto';
 import type { EngineSettings } from '../engine/index.js';
 import type { OrderCodeSets } from '../terminology/index.js';
 import { renderCard, type Card } from './card.js';
-import { thresholdsOf } from './format.js';
+import { thresholdsOf } from '../present/format.js';
 import { biopsyOrderedFor, reviewDraftOrders, type DraftOrderReview } from './draft-orders.js';
-import type { FhirFetcher } from './fhir-server.js';
+import type { FhirFetcher } from '../fhir/fetch/fhir-server.js';
 import { levelRank, UNSPECIFIED_LEVEL } from '../fhir/index.js';
-import type { LevelReport } from './level-report.js';
-import { assessPatient, type PatientAssessment } from './level-reports.js';
+import type { LevelReport } from '../present/level-report.js';
+import { assessPatient, type PatientAssessment } from '../app/assess-patient.js';
+import { auditDraft, type AuditDraft } from '../app/audit-draft.js';
 import {
-  cdsError,
+  appError,
   errorResponse,
-  isCdsError,
-  type CdsError,
+  isAppError,
+  type AppError,
   type OperationOutcomeBody,
-} from './outcome.js';
+} from '../app/errors.js';
 import { gatherData } from './prefetch.js';
 import { hookNotServed, parseHookRequest, type HookRequest } from './request.js';
 import { hooksOf, serviceForHook, type ServiceDefinition } from './services.js';
@@ -45,43 +45,15 @@ export interface HookDeps {
 /** The base of the cards' links when no public URL is known (a direct call, the CLI). */
 const LOCAL_BASE_URL = 'http://localhost:3000';
 
-/** What the audit store records of an assessment (no patient data: the id is a keyed hash). */
-export interface AuditDraft {
-  readonly serviceId: string;
-  readonly hook: string;
-  readonly hookInstance: string;
-  readonly patientIdHash: string;
-  readonly inputs: readonly { resourceType: string; id: string; versionId?: string }[];
-  readonly outputs: readonly {
-    level: string;
-    category: string;
-    probabilityMalignant: number;
-    safeguardApplied: boolean;
-  }[];
-  readonly engineVersion: string;
-  readonly knowledgeBaseVersion: string;
-  /** Which engine settings produced it: two sites' versions alone would not tell them apart. */
-  readonly settingsFingerprint: string;
-}
-
 export type HookResult =
   | {
       readonly status: 200;
       readonly body: { readonly cards: readonly Card[] };
       readonly audit: AuditDraft;
     }
-  | { readonly status: number; readonly body: OperationOutcomeBody; readonly error: CdsError };
+  | { readonly status: number; readonly body: OperationOutcomeBody; readonly error: AppError };
 
-/**
- * HMAC-SHA-256 of the patient id under the audit id key: an auditor matches the records of one
- * patient without the store saying who it is, and without the key no dictionary of plausible ids
- * (MRNs are low-entropy) reverses it, as it would a plain SHA-256.
- */
-export function hashPatientId(patientId: string, key: Uint8Array): string {
-  return createHmac('sha256', key).update(patientId).digest('hex');
-}
-
-function failed(error: CdsError): HookResult {
+function failed(error: AppError): HookResult {
   return { ...errorResponse(error), error };
 }
 
@@ -152,7 +124,7 @@ export async function handleHookRequest(
   const hooks = hooksOf(serviceId);
   if (hooks.length === 0) {
     return failed(
-      cdsError('unknown-service', `No CDS Service "${serviceId}"; GET /cds-services lists them.`),
+      appError('unknown-service', `No CDS Service "${serviceId}"; GET /cds-services lists them.`),
     );
   }
   // One id may serve several hooks: the request's own hook picks the definition.
@@ -162,9 +134,9 @@ export async function handleHookRequest(
   );
   if (service === undefined) return failed(hookNotServed(body, hooks));
   const request = parseHookRequest(body, service.hook);
-  if (isCdsError(request)) return failed(request);
+  if (isAppError(request)) return failed(request);
   const data = await gatherData(request, deps.fetcher, bodyParsed);
-  if (isCdsError(data)) return failed(data);
+  if (isAppError(data)) return failed(data);
 
   const patientId = request.context.patientId;
   const baseUrl = deps.publicBaseUrl ?? LOCAL_BASE_URL;
@@ -187,17 +159,18 @@ export async function handleHookRequest(
           baseUrl,
         );
 
-  const first = assessed.reports[0]?.assessment;
   return {
     status: 200,
     body: { cards },
-    audit: {
-      serviceId: service.id,
-      hook: service.hook,
-      hookInstance: request.hookInstance,
-      patientIdHash: hashPatientId(patientId, deps.auditIdKey),
-      inputs: assessed.inputs,
-      outputs: cards.map((c) => {
+    audit: auditDraft(
+      assessed,
+      {
+        serviceId: service.id,
+        hook: service.hook,
+        hookInstance: request.hookInstance,
+        patientId,
+      },
+      cards.map((c) => {
         const x = c.extension['vcf-cds-assessment'];
         return {
           level: x.level,
@@ -206,9 +179,7 @@ export async function handleHookRequest(
           safeguardApplied: x.safeguardApplied,
         };
       }),
-      engineVersion: first?.engineVersion ?? assessed.engineVersion,
-      knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
-      settingsFingerprint: assessed.settingsFingerprint,
-    },
+      deps.auditIdKey,
+    ),
   };
 }

@@ -15,8 +15,8 @@ import {
   MAX_JSON_DEPTH,
   nestedDeeperThan,
 } from '../fhir/index.js';
-import { cdsError, type CdsError } from './outcome.js';
-import { isFetchFailure, nextLink, originOf, type FhirFetcher } from './fhir-server.js';
+import { appError, type AppError } from '../app/errors.js';
+import { isFetchFailure, nextLink, originOf, type FhirFetcher } from '../fhir/fetch/fhir-server.js';
 import type { HookRequest } from './request.js';
 import { PREFETCH, type PrefetchKey } from './services.js';
 
@@ -85,7 +85,7 @@ export async function gatherData(
   request: HookRequest,
   fetcher: FhirFetcher,
   bodyParsed = false,
-): Promise<GatheredData | CdsError> {
+): Promise<GatheredData | AppError> {
   const keys = Object.keys(PREFETCH) as PrefetchKey[];
   const prefetch = request.prefetch ?? {};
   const server = request.fhirServer;
@@ -112,7 +112,7 @@ export async function gatherData(
   if (queries.length === 0) return { items, jsonParsed: bodyParsed, origin };
 
   if (server === undefined) {
-    return cdsError(
+    return appError(
       'data-unavailable',
       `Prefetch ${missing.map((k) => `"${k}"`).join(', ')} missing (or an OperationOutcome: the EHR could not get it, wholly or in part) and no fhirServer to fetch it from.`,
     );
@@ -141,7 +141,7 @@ export async function gatherData(
     }
   });
   if (failures.length > 0) {
-    return cdsError(
+    return appError(
       'data-unavailable',
       `Could not obtain the data from fhirServer: ${failures.join('; ')}.`,
     );

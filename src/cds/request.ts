@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import type { HookName } from './services.js';
-import { cdsError, type CdsError, type Issue } from './outcome.js';
+import { appError, type AppError, type Issue } from '../app/errors.js';
 
 export interface FhirAuthorization {
   readonly access_token: string;
@@ -120,9 +120,9 @@ function toIssue(e: ErrorObject): Issue {
   };
 }
 
-function notAnObject(body: unknown): CdsError | undefined {
+function notAnObject(body: unknown): AppError | undefined {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) return undefined;
-  return cdsError('invalid-request', [
+  return appError('invalid-request', [
     {
       severity: 'error',
       code: 'structure',
@@ -134,10 +134,10 @@ function notAnObject(body: unknown): CdsError | undefined {
 }
 
 /** The 400 for a request whose `hook` is none of the hooks the service answers. */
-export function hookNotServed(body: unknown, hooks: readonly HookName[]): CdsError {
+export function hookNotServed(body: unknown, hooks: readonly HookName[]): AppError {
   return (
     notAnObject(body) ??
-    cdsError('invalid-request', [
+    appError('invalid-request', [
       {
         severity: 'error',
         code: 'value',
@@ -175,11 +175,11 @@ function withoutNullOptionals(value: unknown, schema: ObjectSchema): unknown {
 }
 
 /** The request if valid for the service's hook, else a 400 error naming every problem. */
-export function parseHookRequest(body: unknown, hook: HookName): HookRequest | CdsError {
+export function parseHookRequest(body: unknown, hook: HookName): HookRequest | AppError {
   const shape = notAnObject(body);
   if (shape) return shape;
   const validate = validators[hook];
   const request = withoutNullOptionals(body, schemas[hook]);
   if (validate(request)) return request as HookRequest;
-  return cdsError('invalid-request', (validate.errors ?? []).slice(0, 20).map(toIssue));
+  return appError('invalid-request', (validate.errors ?? []).slice(0, 20).map(toIssue));
 }

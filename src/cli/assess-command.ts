@@ -2,7 +2,7 @@
  * `vcf-cds assess FILE [--json] [--patient ID]`: every patient's levels in a FHIR Bundle, NDJSON
  * file or directory, assessed exactly as the CDS service assesses them.
  */
-import { riskAssessment } from '../cds/risk-assessment.js';
+import { riskAssessment } from '../present/risk-assessment.js';
 import { parseArgs, stringOption } from './args.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';

@@ -4,9 +4,9 @@
  * missing key discriminators (docs/clinical-logic.md sections 3 and 4), followed by the data-quality
  * notes and every resource not used, with its reason and where it was read.
  */
-import type { PatientAssessment } from '../cds/level-reports.js';
-import { reasonsOf, summaryReasons } from '../cds/card-reasons.js';
-import { categoryLabel, formatProbability, levelLabel } from '../cds/format.js';
+import type { PatientAssessment } from '../app/assess-patient.js';
+import { reasonsOf, summaryReasons } from '../present/card-reasons.js';
+import { categoryLabel, formatProbability, levelLabel } from '../present/format.js';
 import type { SafeguardVerdict } from '../engine/index.js';
 import { patientNotes, skippedText, type SkippedInput } from './data-quality.js';
 import { textTable } from './text-table.js';

@@ -7,7 +7,7 @@
  * batch of patients, the resources that name no patient, and an id per patient.
  */
 import { statSync } from 'node:fs';
-import { assessPatient, type PatientAssessment } from '../cds/level-reports.js';
+import { assessPatient, type PatientAssessment } from '../app/assess-patient.js';
 import { levelFromBodySite } from '../fhir/index.js';
 import type { CliContext } from './cli-context.js';
 import { patientFullUrls, patientIdOf, type PatientGroup } from './group-by-patient.js';

@@ -4,9 +4,9 @@
  * preliminary / conflicting findings behind each level. A site that codes one sign wrong for
  * every patient must see it, not just get quietly worse results (issue 7 audit).
  */
-import type { PatientAssessment } from '../cds/level-reports.js';
-import type { LevelReport } from '../cds/level-report.js';
-import { levelLabel } from '../cds/format.js';
+import type { PatientAssessment } from '../app/assess-patient.js';
+import type { LevelReport } from '../present/level-report.js';
+import { levelLabel } from '../present/format.js';
 import { SIGN_LABELS } from '../engine/index.js';
 import type { Origin, SourcedResource } from './read-resources.js';
 

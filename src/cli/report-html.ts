@@ -6,7 +6,7 @@
 import { COHORT, PUBLISHED_DIAGNOSTIC_EFFICACY, SOURCES } from '../knowledge/index.js';
 import type { DiagnosticMetrics, TableMetrics, TwoByTwo } from '../validation/index.js';
 import { CATEGORIES, otherClass } from '../validation/index.js';
-import { formatProbability } from '../cds/format.js';
+import { formatProbability } from '../present/format.js';
 import { skippedByReason } from './data-quality.js';
 import { coefficientText, estimateText, percent, proportionText } from './format-stats.js';
 import { escapeHtml as h } from './html-escape.js';

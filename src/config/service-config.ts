@@ -3,9 +3,9 @@
  * Nothing else reads process.env (ARCHITECTURE.md). Every key is listed in the README.
  */
 import { isIP } from 'node:net';
-import { parseIssuers, type TrustedIssuer } from '../http/client-issuers.js';
-import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../cds/fhir-server.js';
-import { RATE_LIMIT_DEFAULTS, type RateLimits } from '../http/rate-limit.js';
+import { parseIssuers, type TrustedIssuer } from './client-issuers.js';
+import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../fhir/fetch/fhir-server.js';
+import { RATE_LIMIT_DEFAULTS, type RateLimits } from './rate-limits.js';
 import { parseAuditIdKey } from '../store/audit-id-key.js';
 import { STORE_DEADLINE_MS_DEFAULT } from '../store/deadline.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';

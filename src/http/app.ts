@@ -10,11 +10,15 @@ import express, {
 } from 'express';
 import type { Logger } from 'pino';
 import { discoveryDocument } from '../cds/services.js';
-import { handleHookRequest, type AuditDraft, type HookDeps } from '../cds/handle-hook.js';
+import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
+import type { AuditDraft } from '../app/audit-draft.js';
+import { commitAudit } from '../app/commit-audit.js';
+import { storeFeedback } from '../app/store-feedback.js';
 import { parseFeedback } from '../cds/feedback.js';
-import { handleAssessBundle } from '../cds/risk-assessment.js';
-import { cdsError, errorResponse, isCdsError, type CdsError } from '../cds/outcome.js';
-import { StoreError, type Store } from '../store/types.js';
+import { handleAssessBundle } from '../cds/assess-bundle.js';
+import { appError, isAppError } from '../app/errors.js';
+import { sendError } from './send-error.js';
+import type { Store } from '../store/types.js';
 import type { ClientIdentity } from './client-auth.js';
 import { corsMiddleware } from './cors.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../fhir/index.js';
@@ -46,21 +50,12 @@ export interface AppDeps {
   readonly metricsHere: boolean;
 }
 
-/** `fhir`: a FHIR endpoint's error (/api/assess), sent as application/fhir+json. */
-function sendError(res: Response, error: CdsError, fhir = false): void {
-  const { status, body } = errorResponse(error);
-  res
-    .status(status)
-    .type(fhir ? 'application/fhir+json' : 'application/json')
-    .json(body);
-}
-
 /** After parsing: a body nested deeper than any FHIR content is refused before anything walks it. */
 const limitDepth: RequestHandler = (req, res, next) => {
   if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
     sendError(
       res,
-      cdsError('invalid-request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`),
+      appError('invalid-request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`),
     );
     return;
   }
@@ -89,57 +84,37 @@ const requireJson: RequestHandler = (req, res, next) => {
     req.method === 'POST' &&
     !req.is(['application/json', 'application/fhir+json', 'application/*+json'])
   ) {
-    sendError(res, cdsError('unsupported-media-type', 'Send the body as application/json.'));
+    sendError(res, appError('unsupported-media-type', 'Send the body as application/json.'));
     return;
   }
   next();
 };
 
+/** The authenticated client's JWT iss, when client authentication is on. */
+function clientIdOf(res: Response): string | undefined {
+  return (res.locals['client'] as ClientIdentity | undefined)?.iss;
+}
+
 /**
- * Commits the audit record of an assessment before its answer is sent (house rule: audit records
- * are durable). A store that cannot take it gets the assessment withheld: decision support without
- * its audit record is not given. False when the 503 has been sent.
+ * Commits the audit record of an assessment before its answer is sent (src/app/commit-audit.ts).
+ * False when the 503 has been sent.
  */
-async function commitAudit(
+async function auditCommitted(
   deps: AppDeps,
   res: Response,
   draft: AuditDraft,
   fhir = false,
 ): Promise<boolean> {
-  const client = res.locals['client'] as ClientIdentity | undefined;
-  const start = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
-  try {
-    const record = {
-      id: deps.hook.newId(),
-      time: deps.hook.now().toISOString(),
-      ...draft,
-      inputs: [...draft.inputs],
-      outputs: [...draft.outputs],
-      ...(client?.iss ? { clientId: client.iss } : {}),
-    };
-    // A retried hookInstance finds its record stored and resolves (idempotent): answered again.
-    await budgetOf(res).run((call) => deps.store.saveAudit(record, call));
-    deps.metrics.observeAuditCommit(elapsed(), 'stored');
-    return true;
-  } catch (error) {
-    // Not a store failure: a bug, answered 500 by the error handler.
-    if (!(error instanceof StoreError)) throw error;
-    deps.metrics.observeAuditCommit(elapsed(), 'failed');
-    deps.logger.error(
-      { err: error.code, driverCode: error.driverCode, hookInstance: draft.hookInstance },
-      'audit record not stored; assessment withheld (503)',
-    );
-    sendError(
-      res,
-      cdsError(
-        'store-unavailable',
-        'The audit record of this assessment could not be stored, so no decision support is given; retry.',
-      ),
-      fhir,
-    );
-    return false;
-  }
+  const result = await commitAudit(draft, clientIdOf(res), {
+    store: deps.store,
+    now: deps.hook.now,
+    newId: deps.hook.newId,
+    budget: budgetOf(res),
+    logger: deps.logger,
+    observe: (seconds, outcome) => deps.metrics.observeAuditCommit(seconds, outcome),
+  });
+  if (!result.ok) sendError(res, result.error, fhir);
+  return result.ok;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -199,7 +174,7 @@ export function createApp(deps: AppDeps): express.Express {
       if (hookDeps === undefined) {
         sendError(
           res,
-          cdsError('invalid-request', 'The Host header is not a host name or address with a port.'),
+          appError('invalid-request', 'The Host header is not a host name or address with a port.'),
         );
         return;
       }
@@ -208,7 +183,7 @@ export function createApp(deps: AppDeps): express.Express {
         res.status(result.status).json(result.body);
         return;
       }
-      if (!(await commitAudit(deps, res, result.audit))) return;
+      if (!(await auditCommitted(deps, res, result.audit))) return;
       deps.metrics.countAssessments(
         result.audit.serviceId,
         result.audit.outputs.map((o) => o.category),
@@ -228,36 +203,21 @@ export function createApp(deps: AppDeps): express.Express {
     async (req, res) => {
       const id = String(req.params['id']);
       const items = parseFeedback(id, req.body);
-      if (isCdsError(items)) {
+      if (isAppError(items)) {
         sendError(res, items);
         return;
       }
-      const client = res.locals['client'] as { iss?: string } | undefined;
-      const receivedAt = deps.hook.now().toISOString();
-      try {
-        const records = items.map((f) => ({
-          serviceId: id,
-          card: f.card,
-          outcome: f.outcome,
-          outcomeTimestamp: f.outcomeTimestamp,
-          receivedAt,
-          ...(f.acceptedSuggestions
-            ? { acceptedSuggestions: f.acceptedSuggestions.map((s) => ({ id: s.id })) }
-            : {}),
-          ...(f.overrideReason ? { overrideReason: f.overrideReason } : {}),
-          ...(client?.iss ? { clientId: client.iss } : {}),
-        }));
-        // Idempotent: a retried report is stored once, and answered 200 again.
-        await budgetOf(res).run((call) => deps.store.saveFeedback(records, call));
-      } catch (error) {
-        deps.logger.error({ err: errorCode(error) }, 'feedback not stored');
-        sendError(
-          res,
-          cdsError('store-unavailable', 'The feedback could not be stored; please retry.'),
-        );
+      const stored = await storeFeedback(id, items, clientIdOf(res), {
+        store: deps.store,
+        now: deps.hook.now,
+        budget: budgetOf(res),
+        logger: deps.logger,
+      });
+      if (!stored.ok) {
+        sendError(res, stored.error);
         return;
       }
-      res.status(200).json({ stored: items.length });
+      res.status(200).json(stored.value);
       return;
     },
   );
@@ -272,7 +232,7 @@ export function createApp(deps: AppDeps): express.Express {
     async (req, res) => {
       const patient = typeof req.query['patient'] === 'string' ? req.query['patient'] : undefined;
       const result = handleAssessBundle(req.body, patient, deps.hook, true);
-      if ('audit' in result && !(await commitAudit(deps, res, result.audit, true))) return;
+      if ('audit' in result && !(await auditCommitted(deps, res, result.audit, true))) return;
       res.status(result.status).type('application/fhir+json').json(result.body);
       return;
     },
@@ -284,7 +244,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((_req: Request, res: Response) => {
     sendError(
       res,
-      cdsError('unknown-service', 'No such endpoint; GET /cds-services lists the CDS Services.'),
+      appError('unknown-service', 'No such endpoint; GET /cds-services lists the CDS Services.'),
     );
   });
   app.use(errorHandler(deps.logger));
@@ -307,23 +267,23 @@ function errorHandler(logger: Logger) {
     if (e?.type === 'entity.too.large') {
       sendError(
         res,
-        cdsError('too-large', 'The request body is larger than this service accepts.'),
+        appError('too-large', 'The request body is larger than this service accepts.'),
       );
     } else if (e?.type === 'entity.parse.failed') {
-      sendError(res, cdsError('invalid-request', 'The request body is not valid JSON.'));
+      sendError(res, appError('invalid-request', 'The request body is not valid JSON.'));
     } else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
       sendError(
         res,
-        cdsError(
+        appError(
           'unsupported-media-type',
           'Unsupported content encoding or charset; send UTF-8 JSON.',
         ),
       );
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      sendError(res, cdsError('invalid-request', 'The request could not be read.'));
+      sendError(res, appError('invalid-request', 'The request could not be read.'));
     } else {
       logger.error({ err: errorCode(error) }, 'unexpected error');
-      sendError(res, cdsError('internal', 'internal'));
+      sendError(res, appError('internal', 'internal'));
     }
   };
 }

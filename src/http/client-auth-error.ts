@@ -67,10 +67,13 @@ const UNAVAILABLE: ReadonlySet<ClientAuthCode> = new Set<ClientAuthCode>([
   'ERR_JWKS_UNAVAILABLE',
 ]);
 
-/** A client authentication failure; `status` is the HTTP answer (401 or 503). */
+/**
+ * A client authentication failure; `appCode` is its code in the one error table (src/app/errors.ts:
+ * 'unauthenticated' is 401, 'auth-unavailable' 503).
+ */
 export class ClientAuthError extends Error {
   readonly code: ClientAuthCode;
-  readonly status: 401 | 503;
+  readonly appCode: 'unauthenticated' | 'auth-unavailable';
   /** The claim concerned, when there is one (safe to log: a claim name, not its value). */
   readonly claim: string | undefined;
 
@@ -78,7 +81,7 @@ export class ClientAuthError extends Error {
     super(code, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ClientAuthError';
     this.code = code;
-    this.status = UNAVAILABLE.has(code) ? 503 : 401;
+    this.appCode = UNAVAILABLE.has(code) ? 'auth-unavailable' : 'unauthenticated';
     this.claim = options?.claim;
   }
 }

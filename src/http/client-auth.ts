@@ -15,8 +15,10 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/types.js';
+import { appError, statusOf } from '../app/errors.js';
 import { toClientAuthError } from './client-auth-error.js';
-import type { TrustedIssuer } from './client-issuers.js';
+import { sendError } from './send-error.js';
+import type { TrustedIssuer } from '../config/client-issuers.js';
 import { createTokenVerifier, type TokenLogContext } from './client-token.js';
 import { createJwksCache, type FetchJwks } from './jwks-cache.js';
 import { budgetOf } from './store-budget.js';
@@ -103,17 +105,6 @@ function bearerToken(
   return token !== undefined && COMPACT_JWS.test(token) ? token : 'ERR_AUTH_HEADER_MALFORMED';
 }
 
-const TRANSIENT_BODY = {
-  resourceType: 'OperationOutcome',
-  issue: [
-    {
-      severity: 'error',
-      code: 'transient',
-      diagnostics: 'Client authentication cannot be checked right now; retry later.',
-    },
-  ],
-} as const;
-
 /**
  * Builds the client-authentication middleware factory used by `createApp` (`deps.clientAuth`).
  * On success `res.locals.client` is a `ClientIdentity` (`{ iss, tenant? }`).
@@ -153,7 +144,11 @@ export function createClientAuth(
   /** Plain 401: no body, no detail; the reason goes to the log only. */
   const refuse = (res: Response, line: Record<string, unknown>): void => {
     logger.warn(line, 'client authentication failed');
-    res.status(401).set('WWW-Authenticate', 'Bearer').set('Cache-Control', 'no-store').end();
+    res
+      .status(statusOf('unauthenticated'))
+      .set('WWW-Authenticate', 'Bearer')
+      .set('Cache-Control', 'no-store')
+      .end();
   };
 
   return (kind) => async (req, res, next) => {
@@ -182,9 +177,16 @@ export function createClientAuth(
         ...log,
         ...(failure.claim !== undefined ? { claim: failure.claim } : {}),
       };
-      if (failure.status === 503) {
+      if (failure.appCode === 'auth-unavailable') {
         logger.error(line, 'client authentication unavailable');
-        res.status(503).set('Retry-After', '5').json(TRANSIENT_BODY);
+        res.set('Retry-After', '5');
+        sendError(
+          res,
+          appError(
+            'auth-unavailable',
+            'Client authentication cannot be checked right now; retry later.',
+          ),
+        );
         return;
       }
       refuse(res, line);

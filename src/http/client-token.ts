@@ -18,7 +18,7 @@ import {
 import type { StoreBudget } from '../store/deadline.js';
 import type { Store } from '../store/types.js';
 import { ClientAuthError } from './client-auth-error.js';
-import { SUPPORTED_ALGORITHMS, type TrustedIssuer } from './client-issuers.js';
+import { SUPPORTED_ALGORITHMS, type TrustedIssuer } from '../config/client-issuers.js';
 import type { JwksCache } from './jwks-cache.js';
 
 /** The authenticated CDS client, put in `res.locals.client`. */

@@ -27,6 +27,8 @@ import {
   isQuantitySign,
 } from '../engine/index.js';
 import { projectRoot } from '../project-root.js';
+import { appError } from '../app/errors.js';
+import { sendError } from './send-error.js';
 import type { Coding, ContractSign, PlaygroundContract } from './playground/client/contract.js';
 import { findService } from '../cds/services.js';
 import {
@@ -139,13 +141,7 @@ function exampleNames(): string[] {
 }
 
 function notFound(res: Response, diagnostics: string): void {
-  res
-    .status(404)
-    .type('application/json')
-    .json({
-      resourceType: 'OperationOutcome',
-      issue: [{ severity: 'error', code: 'not-found', diagnostics }],
-    });
+  sendError(res, appError('unknown-service', diagnostics));
 }
 
 /** Mount with `app.use(playgroundRouter())` before the app's 404 handler. */

@@ -21,23 +21,9 @@ import { beforeDeadline, clockMs, type StoreCallOptions } from '../store/deadlin
 import { StoreError } from '../store/types.js';
 import type { ClientIdentity } from './client-token.js';
 import { budgetOf } from './store-budget.js';
-
-export interface RateLimits {
-  /** Requests a minute per authenticated client (JWT issuer and tenant). */
-  readonly clientPerMinute: number;
-  /** Requests a minute per remote address of a caller with no authenticated client. */
-  readonly addressPerMinute: number;
-  /** The limits came from the older single setting, RATE_LIMIT_PER_MINUTE. */
-  readonly legacySetting: boolean;
-}
-
-/**
- * 30,000 a minute (500 a second) per client: ten times a busy hospital EHR's 50 calls a second
- * (issue 13), half of one replica's measured capacity with prefetch (BENCHMARKS.md, ~1,000 req/s).
- * 6,000 a minute (100 a second) per anonymous address: above one EHR without authentication,
- * a tenth of a replica's capacity for one flooding host.
- */
-export const RATE_LIMIT_DEFAULTS = { clientPerMinute: 30_000, addressPerMinute: 6_000 } as const;
+import { appError } from '../app/errors.js';
+import { sendError } from './send-error.js';
+import type { RateLimits } from '../config/rate-limits.js';
 
 /** After the shared counter failed, how long the local count alone decides before a new probe. */
 export const SHARED_COUNTER_COOL_OFF_MS = 5_000;
@@ -152,12 +138,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
         'Retry-After',
         String(Math.ceil((windowMs - (now().getTime() % windowMs)) / 1000)),
       );
-      res.status(429).json({
-        resourceType: 'OperationOutcome',
-        issue: [
-          { severity: 'error', code: 'throttled', diagnostics: 'Too many requests; retry later.' },
-        ],
-      });
+      sendError(res, appError('rate-limited', 'Too many requests; retry later.'));
       return;
     }
     next();

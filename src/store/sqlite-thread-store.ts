@@ -13,9 +13,6 @@
  * for a write that was not committed.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import {
@@ -60,9 +57,9 @@ function startWorker(workerData: ThreadStoreOptions): Worker {
   const built = new URL('./sqlite-thread.js', import.meta.url);
   if (existsSync(built)) return new Worker(built, { workerData });
   const source = new URL('./sqlite-thread.ts', import.meta.url).href;
-  // tsx's ESM API (its `require` export is CommonJS, which cannot load the ESM store modules).
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  // tsx's public ESM API, `tsx/esm/api` (its `require` export is CommonJS, which cannot load the
+  // ESM store modules), resolved here through tsx's export map: the eval'd worker has no base URL.
+  const tsx = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(tsx)}).then((t) => t.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
   return new Worker(code, { eval: true, workerData });
 }

@@ -5,8 +5,8 @@ import {
   type Finding,
   type SignConflict,
 } from '../../src/engine/index.js';
-import { thresholdsOf } from '../../src/cds/format.js';
-import type { DataQuality, LevelReport, PatientContext } from '../../src/cds/level-report.js';
+import { thresholdsOf } from '../../src/present/format.js';
+import type { DataQuality, LevelReport, PatientContext } from '../../src/present/level-report.js';
 
 let n = 0;
 /** Card and suggestion uuids, in order. */

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { assessLevel, DEFAULT_ENGINE_SETTINGS, type Finding } from '../../src/engine/index.js';
 import { renderCard } from '../../src/cds/card.js';
-import { formatAdc, formatProbability, thresholdsOf } from '../../src/cds/format.js';
-import { literal } from '../../src/cds/markdown.js';
+import { formatAdc, formatProbability, thresholdsOf } from '../../src/present/format.js';
+import { literal } from '../../src/present/markdown.js';
 import {
   classicMetastatic,
   classicOsteoporotic,

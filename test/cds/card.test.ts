@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderCard, type Card } from '../../src/cds/card.js';
-import type { LevelReport, PatientContext } from '../../src/cds/level-report.js';
+import type { LevelReport, PatientContext } from '../../src/present/level-report.js';
 import { SIGN_LABELS, type Finding } from '../../src/engine/index.js';
 import {
   classicMetastatic,

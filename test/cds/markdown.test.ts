@@ -9,7 +9,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
-import { literal } from '../../src/cds/markdown.js';
+import { literal } from '../../src/present/markdown.js';
 
 const markdownIt = new MarkdownIt({ linkify: true });
 

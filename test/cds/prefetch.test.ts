@@ -3,9 +3,9 @@
  * completed from the fhirServer, on its own origin only, with the client's token.
  */
 import { describe, expect, it } from 'vitest';
-import type { FetchRequest, FhirFetcher } from '../../src/cds/fhir-server.js';
+import type { FetchRequest, FhirFetcher } from '../../src/fhir/fetch/fhir-server.js';
 import { gatherData } from '../../src/cds/prefetch.js';
-import { isCdsError } from '../../src/cds/outcome.js';
+import { isAppError } from '../../src/app/errors.js';
 import type { HookRequest } from '../../src/cds/request.js';
 
 const SERVER = 'https://fhir.example.org/r4';
@@ -61,7 +61,7 @@ describe('gatherData', () => {
     const next = `${SERVER}/Observation?page=2`;
     const s = server({ [next]: [page('o2')] });
     const data = await gatherData(request(page('o1', next), SERVER), s.fetcher);
-    expect(isCdsError(data)).toBe(false);
+    expect(isAppError(data)).toBe(false);
     expect(s.calls).toEqual([{ fhirServer: SERVER, query: next, accessToken: 'TOKEN' }]);
     expect(JSON.stringify(data)).toContain('"o2"');
   });
@@ -72,7 +72,7 @@ describe('gatherData', () => {
       request(page('o1', `${SERVER}/Observation?page=2`), SERVER),
       s.fetcher,
     );
-    expect(isCdsError(data) && data.code).toBe('data-unavailable');
+    expect(isAppError(data) && data.code).toBe('data-unavailable');
   });
 
   it('never sends the token to another host; without a fhirServer the first page is used', async () => {
@@ -82,9 +82,9 @@ describe('gatherData', () => {
       s.fetcher,
     );
     expect(s.calls).toEqual([]);
-    expect(isCdsError(elsewhere)).toBe(false);
+    expect(isAppError(elsewhere)).toBe(false);
     const none = await gatherData(request(page('o1', `${SERVER}/Observation?page=2`)), s.fetcher);
     expect(s.calls).toEqual([]);
-    expect(isCdsError(none)).toBe(false);
+    expect(isAppError(none)).toBe(false);
   });
 });

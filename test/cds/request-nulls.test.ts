@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseHookRequest, type HookRequest } from '../../src/cds/request.js';
-import { errorResponse, isCdsError } from '../../src/cds/outcome.js';
+import { errorResponse, isAppError } from '../../src/app/errors.js';
 import type { HookName } from '../../src/cds/services.js';
 
 const draftOrders = { resourceType: 'Bundle', entry: [] };
@@ -40,7 +40,7 @@ function withField(hook: HookName, path: string, value: unknown): Record<string,
 
 function parsed(hook: HookName, body: Record<string, unknown>): HookRequest {
   const r = parseHookRequest(body, hook);
-  if (isCdsError(r)) throw new Error(JSON.stringify(errorResponse(r).body.issue));
+  if (isAppError(r)) throw new Error(JSON.stringify(errorResponse(r).body.issue));
   return r;
 }
 
@@ -97,8 +97,8 @@ describe('a required field sent as null is still a 400 naming it', () => {
     ['order-select', 'context.selections'],
   ] as const)('%s: %s', (hook, path) => {
     const r = parseHookRequest(withField(hook, path, null), hook);
-    expect(isCdsError(r)).toBe(true);
-    if (!isCdsError(r)) return;
+    expect(isAppError(r)).toBe(true);
+    if (!isAppError(r)) return;
     const { status, body } = errorResponse(r);
     expect(status).toBe(400);
     expect(JSON.stringify(body.issue)).toContain(path);
@@ -109,7 +109,7 @@ describe('a required field sent as null is still a 400 naming it', () => {
       { ...base['patient-view'], fhirServer: null, fhirAuthorization: token },
       'patient-view',
     );
-    expect(isCdsError(r)).toBe(true);
+    expect(isAppError(r)).toBe(true);
   });
 
   it('fhirAuthorization.access_token null is refused', () => {
@@ -121,6 +121,6 @@ describe('a required field sent as null is still a 400 naming it', () => {
       },
       'patient-view',
     );
-    expect(isCdsError(r)).toBe(true);
+    expect(isAppError(r)).toBe(true);
   });
 });

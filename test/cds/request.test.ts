@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookRequest } from '../../src/cds/request.js';
 import { parseFeedback } from '../../src/cds/feedback.js';
-import { errorResponse, isCdsError } from '../../src/cds/outcome.js';
+import { errorResponse, isAppError } from '../../src/app/errors.js';
 
 const valid = {
   hook: 'patient-view',
@@ -15,7 +15,7 @@ describe('CDS Hooks request validation', () => {
       { ...valid, extension: { 'com.example.x': { a: 1 } } },
       'patient-view',
     );
-    expect(isCdsError(r)).toBe(false);
+    expect(isAppError(r)).toBe(false);
   });
 
   it.each([
@@ -42,8 +42,8 @@ describe('CDS Hooks request validation', () => {
     ['prefetch value a string', { ...valid, prefetch: { patient: 'x' } }, 'prefetch.patient'],
   ])('rejects %s with 400 naming %s', (_name, body, expression) => {
     const r = parseHookRequest(JSON.parse(JSON.stringify(body ?? null)), 'patient-view');
-    expect(isCdsError(r)).toBe(true);
-    if (!isCdsError(r)) return;
+    expect(isAppError(r)).toBe(true);
+    if (!isAppError(r)) return;
     const { status, body: outcome } = errorResponse(r);
     expect(status).toBe(400);
     expect(outcome.resourceType).toBe('OperationOutcome');
@@ -53,13 +53,13 @@ describe('CDS Hooks request validation', () => {
 
   it('order-sign needs draftOrders; order-select also needs selections', () => {
     const base = { ...valid, hook: 'order-sign' };
-    expect(isCdsError(parseHookRequest(base, 'order-sign'))).toBe(true);
+    expect(isAppError(parseHookRequest(base, 'order-sign'))).toBe(true);
     const signed = {
       ...base,
       context: { ...valid.context, draftOrders: { resourceType: 'Bundle', entry: [] } },
     };
-    expect(isCdsError(parseHookRequest(signed, 'order-sign'))).toBe(false);
-    expect(isCdsError(parseHookRequest({ ...signed, hook: 'order-select' }, 'order-select'))).toBe(
+    expect(isAppError(parseHookRequest(signed, 'order-sign'))).toBe(false);
+    expect(isAppError(parseHookRequest({ ...signed, hook: 'order-select' }, 'order-select'))).toBe(
       true,
     );
     const selected = {
@@ -67,7 +67,7 @@ describe('CDS Hooks request validation', () => {
       hook: 'order-select',
       context: { ...signed.context, selections: ['ServiceRequest/1'] },
     };
-    expect(isCdsError(parseHookRequest(selected, 'order-select'))).toBe(false);
+    expect(isAppError(parseHookRequest(selected, 'order-select'))).toBe(false);
   });
 });
 
@@ -90,7 +90,7 @@ describe('feedback validation', () => {
         { ...item, acceptedSuggestions: [{ id: 's1' }] },
       ],
     });
-    expect(isCdsError(r)).toBe(false);
+    expect(isAppError(r)).toBe(false);
     expect(r).toHaveLength(3);
   });
 
@@ -107,11 +107,11 @@ describe('feedback validation', () => {
     ],
   ])('rejects %s with 400', (_name, body) => {
     const r = parseFeedback('vcf-assessment', body);
-    expect(isCdsError(r) && errorResponse(r).status).toBe(400);
+    expect(isAppError(r) && errorResponse(r).status).toBe(400);
   });
 
   it('an unknown service is 404', () => {
     const r = parseFeedback('nope', { feedback: [item] });
-    expect(isCdsError(r) && errorResponse(r).status).toBe(404);
+    expect(isAppError(r) && errorResponse(r).status).toBe(404);
   });
 });

@@ -3,12 +3,12 @@
  * probability across a category threshold (0.8988 on an indeterminate level is not "90%").
  */
 import { describe, expect, it } from 'vitest';
-import { riskAssessment } from '../../src/cds/risk-assessment.js';
+import { riskAssessment } from '../../src/present/risk-assessment.js';
 import { patientTable } from '../../src/cli/assess-table.js';
-import type { PatientAssessment } from '../../src/cds/level-reports.js';
+import type { PatientAssessment } from '../../src/app/assess-patient.js';
 import { DEFAULT_ENGINE_SETTINGS, assessLevel } from '../../src/engine/index.js';
 import { noQuality, patient } from './card-fixtures.js';
-import type { LevelReport } from '../../src/cds/level-report.js';
+import type { LevelReport } from '../../src/present/level-report.js';
 
 /** A site whose pre-test is 0.8988: with no finding, P(malignant) is exactly that, indeterminate. */
 const site = { ...DEFAULT_ENGINE_SETTINGS, pretestProbability: 0.8988 };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ClientAuthError } from '../../src/http/client-auth-error.js';
-import { parseIssuers } from '../../src/http/client-issuers.js';
+import { parseIssuers } from '../../src/config/client-issuers.js';
 import { createJwksCache } from '../../src/http/jwks-cache.js';
 
 const EC_KEY = {

@@ -21,7 +21,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClientAuth, type ClientAuthOptions } from '../../src/http/client-auth.js';
 import type { FetchJwks } from '../../src/http/jwks-cache.js';
-import { parseIssuers, type TrustedIssuer } from '../../src/http/client-issuers.js';
+import { parseIssuers, type TrustedIssuer } from '../../src/config/client-issuers.js';
 import { createLogger } from '../../src/http/logger.js';
 import { StoreError, type Store } from '../../src/store/types.js';
 

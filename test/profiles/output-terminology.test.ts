@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BIOPSY_REFERENCE_CODE } from '../../src/cli/reference-result.js';
-import { CATEGORY_SYSTEM, LEVEL_EXTENSION, METHOD_SYSTEM } from '../../src/cds/risk-assessment.js';
+import {
+  CATEGORY_SYSTEM,
+  LEVEL_EXTENSION,
+  METHOD_SYSTEM,
+} from '../../src/present/risk-assessment.js';
 import type { Category } from '../../src/engine/index.js';
 import { loadCodeSystem, loadStructureDefinition } from './load.js';
 

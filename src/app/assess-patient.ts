@@ -20,8 +20,8 @@ import {
   type LevelExtraction,
   type LevelNote,
 } from '../fhir/index.js';
-import type { DataQuality, LevelReport, PatientContext } from './level-report.js';
-import { valueWords } from './value-labels.js';
+import type { DataQuality, LevelReport, PatientContext } from '../present/level-report.js';
+import { valueWords } from '../present/value-labels.js';
 
 export interface PatientAssessment {
   readonly reports: readonly LevelReport[];

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFhirFetcher, isFetchFailure } from '../../src/cds/fhir-server.js';
+import { createFhirFetcher, isFetchFailure } from '../../src/fhir/fetch/fhir-server.js';
 
 let server: Server;
 let base = '';

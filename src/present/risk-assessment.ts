@@ -1,15 +1,12 @@
 /**
- * The plain REST endpoint for integrators and batch use (issue 4, item 5): a FHIR Bundle in, a
- * Bundle of RiskAssessment resources out, one per vertebral level.
+ * One vertebral level's assessment as a FHIR RiskAssessment (the /api/assess answer and the CLI's
+ * output), worded as the card words it.
  */
 import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
 import { SOURCES } from '../knowledge/index.js';
 import { reasonsOf, summaryReasons } from './card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
-import { hashPatientId, type AuditDraft, type HookDeps } from './handle-hook.js';
-import { assessPatient, type PatientAssessment } from './level-reports.js';
 import type { LevelReport, PatientContext } from './level-report.js';
-import { cdsError, errorResponse, type CdsError, type OperationOutcomeBody } from './outcome.js';
 
 export const CATEGORY_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-assessment-category`;
 export const METHOD_SYSTEM = `${CANONICAL_BASE}/CodeSystem/vcf-cds-method`;
@@ -107,112 +104,5 @@ export function riskAssessment(
       ? {}
       : { mitigation: 'Biopsy of the level is the reference standard.' }),
     note: [{ text: 'Decision support, not a diagnosis. Biopsy is the reference standard.' }],
-  };
-}
-
-/** The patient a Bundle is about: the `patient` parameter (a Patient of the Bundle), else its only Patient. */
-function patientIdOf(bundle: Json, requested: string | undefined): string | CdsError {
-  const entries = Array.isArray(bundle['entry']) ? (bundle['entry'] as unknown[]) : [];
-  const ids = entries
-    .map((e) => (e as { resource?: { resourceType?: unknown; id?: unknown } } | null)?.resource)
-    .filter((r) => r?.resourceType === 'Patient' && typeof r.id === 'string')
-    .map((r) => r!.id as string);
-  const unique = [...new Set(ids)];
-  if (requested !== undefined) {
-    if (unique.includes(requested)) return requested;
-    return cdsError('invalid-request', [
-      {
-        severity: 'error',
-        code: 'not-found',
-        diagnostics: `The Bundle holds no Patient with id ${JSON.stringify(requested.slice(0, 64))} (?patient=).`,
-        expression: ['patient'],
-      },
-    ]);
-  }
-  if (unique.length === 1) return unique[0]!;
-  return cdsError(
-    'invalid-request',
-    unique.length === 0
-      ? 'The Bundle holds no Patient with an id; pass ?patient=<id>.'
-      : `The Bundle holds ${unique.length} Patients; pass ?patient=<id> to choose one.`,
-  );
-}
-
-/** The service id the audit records for this endpoint, which answers no CDS Hooks hook. */
-export const ASSESS_SERVICE_ID = 'api-assess';
-
-function auditDraft(
-  assessed: PatientAssessment,
-  patientId: string,
-  instance: string,
-  deps: Pick<HookDeps, 'auditIdKey'>,
-): AuditDraft {
-  const first = assessed.reports[0]?.assessment;
-  return {
-    serviceId: ASSESS_SERVICE_ID,
-    hook: 'none',
-    hookInstance: instance,
-    patientIdHash: hashPatientId(patientId, deps.auditIdKey),
-    inputs: assessed.inputs,
-    outputs: assessed.reports.map((r) => ({
-      level: r.level,
-      category: r.assessment.category,
-      probabilityMalignant: r.assessment.probabilityMalignant,
-      safeguardApplied: r.assessment.safeguard.status === 'applied',
-    })),
-    engineVersion: first?.engineVersion ?? assessed.engineVersion,
-    knowledgeBaseVersion: first?.knowledgeBaseVersion ?? assessed.knowledgeBaseVersion,
-    settingsFingerprint: assessed.settingsFingerprint,
-  };
-}
-
-export type AssessResult =
-  | { readonly status: 200; readonly body: Json; readonly audit: AuditDraft }
-  | { readonly status: number; readonly body: OperationOutcomeBody };
-
-/**
- * POST /api/assess. `bodyParsed`: as handleHookRequest's. A 200 carries the audit draft the HTTP
- * layer commits before answering; the answer Bundle's `id` is the audit record's instance id.
- */
-export function handleAssessBundle(
-  body: unknown,
-  patientParam: string | undefined,
-  deps: Pick<
-    HookDeps,
-    'engine' | 'cancerSnomedCodes' | 'adcMinimum' | 'now' | 'newId' | 'auditIdKey'
-  >,
-  bodyParsed = false,
-): AssessResult {
-  if (typeof body !== 'object' || body === null || (body as Json)['resourceType'] !== 'Bundle') {
-    return errorResponse(
-      cdsError(
-        'invalid-request',
-        'The body is JSON but not a FHIR Bundle; send a Bundle (resourceType "Bundle").',
-      ),
-    );
-  }
-  const patientId = patientIdOf(body as Json, patientParam);
-  if (typeof patientId !== 'string') return errorResponse(patientId);
-  const assessed = assessPatient(patientId, [body], deps, bodyParsed);
-  const now = deps.now();
-  const instance = deps.newId();
-  const entry = assessed.reports.map((r) => {
-    const id = deps.newId();
-    return {
-      fullUrl: `urn:uuid:${id}`,
-      resource: riskAssessment(r, patientId, id, now, assessed.patient),
-    };
-  });
-  return {
-    status: 200,
-    body: {
-      resourceType: 'Bundle',
-      id: instance,
-      type: 'collection',
-      timestamp: now.toISOString(),
-      // FHIR forbids empty arrays: no levels, no entry.
-      ...(entry.length > 0 ? { entry } : {}),
-    },
-    audit: auditDraft(assessed, patientId, instance, deps),
   };
 }

@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFhirFetcher, isFetchFailure, requestUrl } from '../../src/cds/fhir-server.js';
+import { createFhirFetcher, isFetchFailure, requestUrl } from '../../src/fhir/fetch/fhir-server.js';
 
 const server = 'http://fhir.test/r4';
 const fetcher = createFhirFetcher({ timeoutMs: 2000, maxPages: 3 });

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/index.js';
 import { renderCard } from '../../src/cds/card.js';
-import { thresholdsOf } from '../../src/cds/format.js';
-import { assessPatient } from '../../src/cds/level-reports.js';
+import { thresholdsOf } from '../../src/present/format.js';
+import { assessPatient } from '../../src/app/assess-patient.js';
 
 const deps = {
   engine: DEFAULT_ENGINE_SETTINGS,
