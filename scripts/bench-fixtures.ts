@@ -3,12 +3,8 @@
  * Synthetic data.
  */
 import type { Finding } from '../src/engine/index.js';
+import { findingObservation } from '../src/fhir/write/finding-observation.js';
 import { classicMetastatic, classicOsteoporotic } from '../test/engine/fixtures.js';
-import {
-  VCF_FINDING_SYSTEM,
-  VCF_FINDING_VALUE_SYSTEM,
-  VERTEBRAL_LEVEL_SYSTEM,
-} from '../src/terminology/index.js';
 
 export const BENCH_PATIENT_ID = 'bench-patient';
 
@@ -18,39 +14,15 @@ const T12: readonly Finding[] = [...classicOsteoporotic, { sign: 'adc-reference'
 const L2: readonly Finding[] = [...classicMetastatic, { sign: 'adc-reference', value: 0.6 }];
 
 function observation(level: string, f: Finding, i: number): Record<string, unknown> {
-  const value =
-    typeof f.value === 'boolean'
-      ? { valueBoolean: f.value }
-      : typeof f.value === 'number'
-        ? {
-            valueQuantity: {
-              value: f.value,
-              unit: '10*-3.mm2/s',
-              system: 'http://unitsofmeasure.org',
-              code: '10*-3.mm2/s',
-            },
-          }
-        : {
-            valueCodeableConcept: { coding: [{ system: VCF_FINDING_VALUE_SYSTEM, code: f.value }] },
-          };
-  return {
-    resourceType: 'Observation',
+  return findingObservation({
     id: `bench-${level}-${i}`,
     meta: { versionId: '1' },
-    status: 'final',
-    category: [
-      {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'imaging' },
-        ],
-      },
-    ],
-    code: { coding: [{ system: VCF_FINDING_SYSTEM, code: f.sign }] },
-    subject: { reference: `Patient/${BENCH_PATIENT_ID}` },
-    effectiveDateTime: '2026-10-01T08:00:00Z',
-    bodySite: { coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: level }] },
-    ...value,
-  };
+    patientId: BENCH_PATIENT_ID,
+    sign: f.sign,
+    value: f.value,
+    level,
+    effective: '2026-10-01T08:00:00Z',
+  });
 }
 
 export const benchPatient = {

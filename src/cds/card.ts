@@ -15,9 +15,9 @@ import {
   EXAMINATIONS,
   examinationCodings,
   OVERRIDE_REASONS,
-  VERTEBRAL_LEVEL_SYSTEM,
   type Examination,
 } from '../terminology/index.js';
+import { serviceRequest } from '../fhir/write/service-request.js';
 import { reasonsOf, summaryReasons, type Reason } from '../present/card-reasons.js';
 import { renderDetail, renderNoFindingsDetail } from '../present/card-detail.js';
 import {
@@ -140,34 +140,6 @@ function examinationsFor(
   return out;
 }
 
-function serviceRequest(
-  patientId: string,
-  level: string,
-  code: readonly Coding[],
-  text: string,
-  reason: string,
-): Record<string, unknown> {
-  return {
-    resourceType: 'ServiceRequest',
-    status: 'draft',
-    intent: 'proposal',
-    code: code.length > 0 ? { coding: code, text } : { text },
-    subject: { reference: `Patient/${patientId}` },
-    ...(level === 'unspecified'
-      ? {}
-      : {
-          bodySite: [
-            {
-              coding: [
-                { system: VERTEBRAL_LEVEL_SYSTEM, code: level, display: `${level} vertebra` },
-              ],
-            },
-          ],
-        }),
-    reasonCode: [{ text: reason }],
-  };
-}
-
 const where = (level: string) => (level === 'unspecified' ? 'the fractured vertebra' : level);
 
 /** Why the biopsy is proposed, in the order's own words: decision support, never a diagnosis. */
@@ -194,13 +166,14 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
         {
           type: 'create',
           description: `Propose a percutaneous needle biopsy of ${where(r.level)} (biopsy is the reference standard).`,
-          resource: serviceRequest(
-            ctx.patientId,
-            r.level,
-            BIOPSY_OF_VERTEBRA.codings,
-            BIOPSY_OF_VERTEBRA.text,
-            biopsyReason(r),
-          ),
+          resource: serviceRequest({
+            intent: 'proposal',
+            patientId: ctx.patientId,
+            level: r.level,
+            codings: BIOPSY_OF_VERTEBRA.codings,
+            text: BIOPSY_OF_VERTEBRA.text,
+            reason: biopsyReason(r),
+          }),
         },
       ],
     });
@@ -216,15 +189,17 @@ function suggestionsFor(r: LevelReport, ctx: CardContext): Suggestion[] {
           {
             type: 'create',
             description: `Propose ${e.text} to obtain ${supplies}.`,
-            resource: serviceRequest(
-              ctx.patientId,
-              r.level,
-              examinationCodings(exam, r.level),
-              e.text,
-              exam === 'ct'
-                ? `VCF at ${where(r.level)}: ${supplies}`
-                : `Missing key discriminator(s) for the VCF at ${where(r.level)}: ${supplies}`,
-            ),
+            resource: serviceRequest({
+              intent: 'proposal',
+              patientId: ctx.patientId,
+              level: r.level,
+              codings: examinationCodings(exam, r.level),
+              text: e.text,
+              reason:
+                exam === 'ct'
+                  ? `VCF at ${where(r.level)}: ${supplies}`
+                  : `Missing key discriminator(s) for the VCF at ${where(r.level)}: ${supplies}`,
+            }),
           },
         ],
       });

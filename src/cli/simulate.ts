@@ -7,12 +7,8 @@
  * inventing clinical numbers.
  */
 import { COHORT, SIGN_TABLES } from '../knowledge/index.js';
-import {
-  VCF_FINDING_SYSTEM,
-  VCF_FINDING_VALUE_SYSTEM,
-  VERTEBRAL_LEVEL_SYSTEM,
-  VERTEBRAL_LEVELS,
-} from '../terminology/index.js';
+import { VERTEBRAL_LEVELS } from '../terminology/index.js';
+import { findingObservation } from '../fhir/write/finding-observation.js';
 import { SIMULATED_META } from './synthetic-tag.js';
 
 export type Truth = 'benign' | 'malignant';
@@ -66,26 +62,15 @@ function observation(
   value: string | boolean,
   i: number,
 ): Record<string, unknown> {
-  return {
-    resourceType: 'Observation',
+  return findingObservation({
     id: `${patientId}-${i}`,
     meta: SIMULATED_META,
-    status: 'final',
-    category: [
-      {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'imaging' },
-        ],
-      },
-    ],
-    code: { coding: [{ system: VCF_FINDING_SYSTEM, code: sign }] },
-    subject: { reference: `Patient/${patientId}` },
-    effectiveDateTime: '2026-01-15T09:00:00Z',
-    bodySite: { coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: level }] },
-    ...(typeof value === 'boolean'
-      ? { valueBoolean: value }
-      : { valueCodeableConcept: { coding: [{ system: VCF_FINDING_VALUE_SYSTEM, code: value }] } }),
-  };
+    patientId,
+    sign,
+    value,
+    level,
+    effective: '2026-01-15T09:00:00Z',
+  });
 }
 
 /** One synthetic patient: a class drawn with the study's 74/150, every sign of Tables 2-5 drawn. */

@@ -9,13 +9,8 @@ import { expect } from 'vitest';
 import type { FhirResource } from 'fhir/r4.js';
 import { hookInstance, searchset as supportSearchset } from '../support/hook-requests.js';
 import type { TestService } from '../support/test-service.js';
-import {
-  FINDING_SYSTEM,
-  LEVEL_SYSTEM,
-  OBSERVATION_CATEGORY,
-  UCUM,
-  VALUE_SYSTEM,
-} from '../profiles/contract.js';
+import { findingObservation } from '../../src/fhir/write/finding-observation.js';
+import { LEVEL_SYSTEM } from '../profiles/contract.js';
 
 export type Json = Record<string, unknown>;
 
@@ -95,38 +90,37 @@ const BOOLEAN_SIGNS: ReadonlySet<string> = new Set([
   't2-low-signal',
 ]);
 
-function valueElement(sign: SignCode, value: SignValue): Json {
+/** The value as the project's one finding writer takes it, checked against the sign's kind. */
+function valueOf(
+  sign: SignCode,
+  value: SignValue,
+): { value: string | boolean | number; unit?: string } {
   if (sign === 'adc' || sign === 'adc-reference') {
     const q: Quantity =
       typeof value === 'number' ? { value, unit: '10*-3.mm2/s' } : (value as Quantity);
-    return { valueQuantity: { value: q.value, unit: q.unit, system: UCUM, code: q.unit } };
+    return { value: q.value, unit: q.unit };
   }
   if (BOOLEAN_SIGNS.has(sign)) {
     if (typeof value !== 'boolean') throw new Error(`${sign} takes a boolean`);
-    return { valueBoolean: value };
+    return { value };
   }
   if (typeof value !== 'string') throw new Error(`${sign} takes a coded value`);
-  return { valueCodeableConcept: { coding: [{ system: VALUE_SYSTEM, code: value }] } };
+  return { value };
 }
 
 let serial = 0;
 
 function observation(patientId: string, f: ExtraFinding & { level: string | null }): Json {
   serial += 1;
-  return {
-    resourceType: 'Observation',
+  return findingObservation({
     id: `${patientId}-${f.level ?? 'nolevel'}-${f.sign}-${serial}`,
-    status: 'final',
-    category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: 'imaging' }] }],
-    code: { coding: [{ system: FINDING_SYSTEM, code: f.sign }] },
-    subject: { reference: `Patient/${patientId}` },
-    effectiveDateTime: f.effective ?? STUDY_TIME,
+    patientId,
+    sign: f.sign,
+    ...valueOf(f.sign, f.value),
+    ...(f.level === null ? {} : { level: f.level }),
+    effective: f.effective ?? STUDY_TIME,
     issued: f.issued ?? REPORT_TIME,
-    ...(f.level === null
-      ? {}
-      : { bodySite: { coding: [{ system: LEVEL_SYSTEM, code: f.level }] } }),
-    ...valueElement(f.sign, f.value),
-  };
+  });
 }
 
 function condition(patientId: string, c: ConditionSpec, i: number): Json {

@@ -3,6 +3,8 @@
  * vcf-finding Observations (the input contract), an example transaction Bundle as prefetch, or
  * no prefetch at all with a `fhirServer` the service reads, as an EHR does. Pure (no DOM).
  */
+import { findingObservation } from '../../../fhir/write/finding-observation.js';
+import { serviceRequest } from '../../../fhir/write/service-request.js';
 import type { ContractSign, PlaygroundContract } from './contract.js';
 
 export type Json = Record<string, unknown>;
@@ -45,57 +47,29 @@ export const CANCER_CODE = {
   text: 'Bone metastasis',
 } as const;
 
-/** One sign's value for a level ('' level: no bodySite). */
-export function observation(
-  contract: PlaygroundContract,
-  s: ContractSign,
-  raw: string,
-  levelCode: string,
-  now: string,
-): Json {
-  const obs: Json = {
-    resourceType: 'Observation',
+/** One sign's value for a level ('' level: no bodySite), by the project's one finding writer. */
+export function observation(s: ContractSign, raw: string, levelCode: string, now: string): Json {
+  const value = s.kind === 'quantity' ? Number(raw) : s.kind === 'boolean' ? raw === 'true' : raw;
+  const valueDisplay =
+    s.kind === 'coded' ? (s.values.find((x) => x.code === raw)?.display ?? raw) : undefined;
+  return findingObservation({
     id: `playground-${levelCode || 'unspecified'}-${s.sign}`,
     meta: { tag: [HTEST] },
-    status: 'final',
-    category: [
-      {
-        coding: [
-          { system: contract.systems.observationCategory, code: 'imaging', display: 'Imaging' },
-        ],
-      },
-    ],
-    code: {
-      coding: [{ system: contract.systems.finding, code: s.sign, display: s.display }],
-      text: s.label,
-    },
-    subject: { reference: `Patient/${PATIENT_ID}` },
-    effectiveDateTime: now,
+    patientId: PATIENT_ID,
+    sign: s.sign,
+    value,
+    ...(levelCode !== '' ? { level: levelCode } : {}),
+    effective: now,
     issued: now,
-  };
-  if (s.kind === 'quantity') {
-    obs['valueQuantity'] = {
-      value: Number(raw),
-      unit: s.unit.code,
-      system: contract.systems.ucum,
-      code: s.unit.code,
-    };
-  } else if (s.kind === 'boolean') {
-    obs['valueBoolean'] = raw === 'true';
-  } else {
-    const v = s.values.find((x) => x.code === raw);
-    obs['valueCodeableConcept'] = {
-      coding: [{ system: contract.systems.value, code: raw, display: v?.display ?? raw }],
-    };
-  }
-  if (levelCode !== '') {
-    obs['bodySite'] = {
-      coding: [
-        { system: contract.systems.level, code: levelCode, display: `${levelCode} vertebra` },
-      ],
-    };
-  }
-  return obs;
+    ...(s.kind === 'quantity' ? { unit: s.unit.code } : {}),
+    display: {
+      category: 'Imaging',
+      sign: s.display,
+      signText: s.label,
+      ...(valueDisplay !== undefined ? { value: valueDisplay } : {}),
+      ...(levelCode !== '' ? { level: `${levelCode} vertebra` } : {}),
+    },
+  });
 }
 
 /** A search result Bundle as a FHIR server returns it (FHIR JSON has no empty arrays). */
@@ -160,7 +134,7 @@ export function requestFromSigns(
 ): HookRequest {
   const observations = contract.signs
     .filter((s) => (values.get(s.sign) ?? '') !== '')
-    .map((s) => observation(contract, s, values.get(s.sign)!, level, now));
+    .map((s) => observation(s, values.get(s.sign)!, level, now));
   const patient = {
     resourceType: 'Patient',
     id: PATIENT_ID,
@@ -235,26 +209,21 @@ export interface DraftOrder {
   readonly withBiopsy: boolean;
 }
 
-function serviceRequest(
-  contract: PlaygroundContract,
+/** A draft order of the level, by the project's one ServiceRequest writer. */
+function draftOrder(
   id: string,
   code: { system: string; code: string; display: string },
   patientId: string,
   level: string,
 ): Json {
-  return {
-    resourceType: 'ServiceRequest',
+  return serviceRequest({
     id,
-    status: 'draft',
     intent: 'order',
-    code: { coding: [code], text: code.display },
-    subject: { reference: `Patient/${patientId}` },
-    bodySite: [
-      {
-        coding: [{ system: contract.systems.level, code: level, display: `${level} vertebra` }],
-      },
-    ],
-  };
+    patientId,
+    level,
+    codings: [code],
+    text: code.display,
+  });
 }
 
 /**
@@ -274,8 +243,7 @@ export function requestWithoutPrefetch(
   if (hook === 'order-select' || hook === 'order-sign') {
     const lumbosacral = /^[LS]/.test(order.level);
     const orders = [
-      serviceRequest(
-        contract,
+      draftOrder(
         'playground-vertebroplasty',
         lumbosacral
           ? contract.orders.vertebroplastyLumbosacral
@@ -284,15 +252,7 @@ export function requestWithoutPrefetch(
         order.level,
       ),
       ...(order.withBiopsy
-        ? [
-            serviceRequest(
-              contract,
-              'playground-biopsy',
-              contract.orders.biopsy,
-              patientId,
-              order.level,
-            ),
-          ]
+        ? [draftOrder('playground-biopsy', contract.orders.biopsy, patientId, order.level)]
         : []),
     ];
     context['draftOrders'] = {
