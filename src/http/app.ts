@@ -9,7 +9,7 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
-import { discoveryDocument } from '../cds/services.js';
+import { discoveryDocument, SERVICES } from '../cds/services.js';
 import { handleHookRequest, type HookDeps } from '../cds/handle-hook.js';
 import type { AuditDraft } from '../app/audit-draft.js';
 import { commitAudit } from '../app/commit-audit.js';
@@ -239,7 +239,11 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(methodRouter());
-  if (deps.playground) app.use(playgroundRouter());
+  if (deps.playground) {
+    // The page calls the patient-view service as discovery defines it.
+    const patientView = SERVICES.find((s) => s.hook === 'patient-view');
+    app.use(playgroundRouter(patientView));
+  }
 
   app.use((_req: Request, res: Response) => {
     sendError(

@@ -30,7 +30,6 @@ import { projectRoot } from '../project-root.js';
 import { appError } from '../app/errors.js';
 import { sendError } from './send-error.js';
 import type { Coding, ContractSign, PlaygroundContract } from './playground/client/contract.js';
-import { findService } from '../cds/services.js';
 import {
   AUGMENTATION_CPT,
   BIOPSY_CPT,
@@ -46,8 +45,12 @@ const ROOT = projectRoot();
 const BUNDLE_DIR = join(ROOT, 'generated', 'playground');
 const EXAMPLES_DIR = join(ROOT, 'profiles', 'examples');
 const SUFFIX = '.bundle.json';
-/** The service the sign form calls: the patient-view one. */
-const SERVICE_ID = 'vcf-assessment';
+/** The service the sign form calls: the patient-view one (the HTTP layer passes its definition). */
+export interface PlaygroundService {
+  readonly id: string;
+  readonly hook: string;
+}
+const PATIENT_VIEW_SERVICE: PlaygroundService = { id: 'vcf-assessment', hook: 'patient-view' };
 /**
  * The EHR mode's defaults (DECISIONS.md, "Local sandbox"): the FHIR server `npm run sandbox`
  * starts, and an example patient it holds (profiles/examples/benign.bundle.json).
@@ -79,12 +82,13 @@ function displays(cs: {
 }
 
 /** The input contract as the page needs it (docs/clinical-logic.md section 1). */
-export function playgroundContract(): PlaygroundContract {
+export function playgroundContract(
+  service: PlaygroundService = PATIENT_VIEW_SERVICE,
+): PlaygroundContract {
   const findingDisplay = displays(findingCodeSystem);
   const valueDisplay = displays(valueCodeSystem);
-  const service = findService(SERVICE_ID);
   return {
-    service: { id: SERVICE_ID, hook: service?.hook ?? 'patient-view' },
+    service: { id: service.id, hook: service.hook },
     profile: `${CANONICAL_BASE}/StructureDefinition/vcf-finding-observation`,
     systems: {
       finding: VCF_FINDING_SYSTEM,
@@ -144,11 +148,11 @@ function notFound(res: Response, diagnostics: string): void {
   sendError(res, appError('unknown-service', diagnostics));
 }
 
-/** Mount with `app.use(playgroundRouter())` before the app's 404 handler. */
-export function playgroundRouter(): Router {
+/** Mount with `app.use(playgroundRouter(service))` before the app's 404 handler. */
+export function playgroundRouter(service: PlaygroundService = PATIENT_VIEW_SERVICE): Router {
   const router = Router();
   const dir = pageDir();
-  const contract = JSON.stringify(playgroundContract());
+  const contract = JSON.stringify(playgroundContract(service));
   router.get('/playground', (_req, res) => {
     if (!existsSync(join(BUNDLE_DIR, 'playground.js'))) {
       notFound(res, 'The playground script is not built: run `npm run generate`.');

@@ -144,6 +144,13 @@ describe('the dependency rules of the layers (README "Layout")', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('the playground (its server module and its browser client) never imports the CDS protocol', () => {
+    const wrong = arrows()
+      .filter((a) => a.file.startsWith('http/playground') && a.to === 'cds')
+      .map((a) => `${a.file} -> ${a.target}`);
+    expect(wrong).toEqual([]);
+  });
+
   it('each pending exception still exists (a removed one is struck off the list)', () => {
     const seen = new Set(arrows().map((a) => `${a.file} -> ${a.to}`));
     expect(PENDING.filter((p) => !seen.has(p))).toEqual([]);
