@@ -6,8 +6,8 @@ import { isIP } from 'node:net';
 import { parseIssuers, type TrustedIssuer } from './client-issuers.js';
 import { FHIR_MAX_RESPONSE_BYTES_DEFAULT } from '../fhir/fetch/fhir-server.js';
 import { RATE_LIMIT_DEFAULTS, type RateLimits } from './rate-limits.js';
-import { parseAuditIdKey } from '../store/audit-id-key.js';
-import { STORE_DEADLINE_MS_DEFAULT } from '../store/deadline.js';
+import { parseAuditIdKey } from './audit-id-key-format.js';
+import { STORE_DEADLINE_MS_DEFAULT } from './store-deadline.js';
 import { loadClinicalSettings, type ClinicalSettings } from './clinical-settings.js';
 import { envReader, isPositiveInteger, type Env } from './env-reader.js';
 

@@ -7,12 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { StoreError } from './types.js';
 
-/**
- * STORE_DEADLINE_MS's default: the most store time one request may take. Well inside a CDS
- * client's patience for a hook (a few seconds), far above a healthy commit (milliseconds; an fsync
- * stall of a slow disk reaches a few hundred).
- */
-export const STORE_DEADLINE_MS_DEFAULT = 3_000;
+// The setting's default lives with the configuration, which reads STORE_DEADLINE_MS.
+export { STORE_DEADLINE_MS_DEFAULT } from '../config/store-deadline.js';
 
 /**
  * Milliseconds since the epoch, monotonic: the process's time origin plus the monotonic clock,

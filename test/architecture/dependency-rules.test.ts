@@ -34,7 +34,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   knowledge: [],
   terminology: [],
   validation: ['engine', 'knowledge'],
-  store: [],
+  // The store reads two setting formats from the configuration (the audit id key, the deadline).
+  store: ['config'],
   cli: [
     'app',
     'present',
@@ -59,7 +60,7 @@ const APP_STORE_FILES = new Set(['store/types.ts', 'store/deadline.ts']);
  * Arrows against the table that exist today and are being removed (issue 14); each entry must
  * still exist (so a fixed one is struck off here), and no other may appear.
  */
-const PENDING: readonly string[] = ['config/service-config.ts -> store'];
+const PENDING: readonly string[] = [];
 
 /** The relative module specifiers of a TypeScript source: static, re-export and dynamic imports. */
 export function importsOf(text: string): string[] {
