@@ -119,11 +119,11 @@ export function assessPatient(
     basis: [],
     ...(rejected > 0 ? { rejectedFindings: rejected } : {}),
   });
-  // The patient's own vertebral findings that could not be used, by the level they were for.
-  const rejectedAt = new Map<string, { sign: Sign; detail: string }[]>();
+  // This patient's vertebral findings that could not be used, by the level they were for
+  // (undefined: none could be read): named on an assessed level's card, or a card of their own.
+  const rejectedAt = new Map<string | undefined, { sign: Sign; detail: string }[]>();
   for (const d of extraction.dispositions) {
-    if (d.use !== 'ignored' || d.sign === undefined || d.level === undefined) continue;
-    if (d.reason === 'other-subject') continue;
+    if (d.use !== 'ignored' || d.sign === undefined || d.reason === 'other-subject') continue;
     const list = rejectedAt.get(d.level) ?? [];
     list.push({ sign: d.sign, detail: d.detail });
     rejectedAt.set(d.level, list);
@@ -154,16 +154,9 @@ export function assessPatient(
       ...(rejected !== undefined ? { rejected } : {}),
     };
   });
-  // This patient's vertebral findings that could not be used, by level (undefined: none read).
-  const rejected = new Map<string | undefined, number>();
-  for (const d of extraction.dispositions) {
-    if (d.use === 'ignored' && d.sign !== undefined && d.reason !== 'other-subject') {
-      rejected.set(d.level, (rejected.get(d.level) ?? 0) + 1);
-    }
-  }
   const assessedLevels = new Set(reports.map((r) => r.level));
   const unusable: LevelReport[] = [];
-  for (const [level, n] of rejected) {
+  for (const [level, { length: n }] of rejectedAt) {
     if (level === undefined || assessedLevels.has(level)) continue;
     const where = level === UNSPECIFIED_LEVEL ? 'an unspecified level' : level;
     const text =
@@ -172,7 +165,7 @@ export function assessPatient(
         : `None of the ${n} findings recorded for ${where} could be used (each listed under Data quality).`;
     unusable.push(noFindingsReport(level, text, n));
   }
-  const noLevel = rejected.get(undefined) ?? 0;
+  const noLevel = rejectedAt.get(undefined)?.length ?? 0;
   if (reports.length === 0 && unusable.length === 0 && noLevel > 0) {
     unusable.push(
       noFindingsReport(

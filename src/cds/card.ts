@@ -26,7 +26,12 @@ import {
   levelLabel,
   type Thresholds,
 } from '../present/format.js';
-import { hasNoFindings, type LevelReport, type PatientContext } from '../present/level-report.js';
+import {
+  hasNoFindings,
+  NO_PATIENT_CONTEXT,
+  type LevelReport,
+  type PatientContext,
+} from '../present/level-report.js';
 
 export interface Coding {
   readonly system: string;
@@ -333,7 +338,7 @@ function orderLines(
   if (u !== undefined) {
     const flags =
       u.assessment.redFlags.length > 0
-        ? `, red flag: ${reasonsOf(u, EMPTY_PATIENT, t)
+        ? `, red flag: ${reasonsOf(u, NO_PATIENT_CONTEXT, t)
             .filter((x) => x.alert)
             .map((x) => x.short)
             .join(', ')}`
@@ -357,13 +362,6 @@ function orderLines(
   }
   return lines;
 }
-
-const EMPTY_PATIENT: PatientContext = {
-  cancerHistory: [],
-  ignored: [],
-  notes: [],
-  assessedLevels: 0,
-};
 
 /** The level's signs as the playground's URL fragment (docs/clinical-logic.md section 4: signs only). */
 function playgroundFragment(r: LevelReport): string {

@@ -5,7 +5,7 @@
  * notes and every resource not used, with its reason and where it was read.
  */
 import type { PatientAssessment } from '../app/assess-patient.js';
-import { reasonsOf, summaryReasons } from '../present/card-reasons.js';
+import { summaryWords } from '../present/card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from '../present/format.js';
 import type { SafeguardVerdict } from '../engine/index.js';
 import { patientNotes, skippedText, type SkippedInput } from './data-quality.js';
@@ -52,9 +52,7 @@ export function patientTable(
       const a = r.assessment;
       const preliminary = r.quality.preliminary.length > 0 ? ' (preliminary findings)' : '';
       // The card summary's reasons: every red flag and each rule that held the category back.
-      const why = summaryReasons(
-        reasonsOf(r, assessed.patient, { ...a.thresholds, adcCutoff: a.adcRule.cutoff }),
-      ).map((x) => x.short);
+      const why = summaryWords(r, assessed.patient);
       return [
         levelLabel(r.level),
         categoryLabel(a.category) + preliminary,

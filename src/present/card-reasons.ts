@@ -15,7 +15,7 @@ import {
 } from '../engine/index.js';
 import { ADC_IMPLAUSIBLY_LOW, SOURCES } from '../knowledge/index.js';
 import { categoryLabel, formatAdc, type Thresholds } from './format.js';
-import type { LevelReport, PatientContext } from './level-report.js';
+import { NO_PATIENT_CONTEXT, type LevelReport, type PatientContext } from './level-report.js';
 import { clip, literal } from './markdown.js';
 
 export interface Reason {
@@ -231,7 +231,7 @@ function diffusionReason(a: Assessment): Reason | undefined {
 function datedConflictReason(r: LevelReport): Reason | undefined {
   const conflicts = r.quality.conflicts;
   if (conflicts.length === 0) return undefined;
-  const key = conflicts.some((c) => c.sign in KEY_SIGN_LOOKUP);
+  const key = conflicts.some((c) => isKeySign(c.sign));
   const signs = conflicts.map((c) => SIGN_WORDS[c.sign]).join(', ');
   return {
     short: 'conflicting findings',
@@ -239,13 +239,6 @@ function datedConflictReason(r: LevelReport): Reason | undefined {
     alert: key,
   };
 }
-
-const KEY_SIGN_LOOKUP: Readonly<Record<string, true>> = {
-  pedicle: true,
-  'paravertebral-soft-tissue': true,
-  'enhancement-pattern': true,
-  adc: true,
-};
 
 /**
  * Findings of this level that could not be used: the result stands without them (a destroyed
@@ -317,4 +310,18 @@ export function reasonsOf(r: LevelReport, patient: PatientContext, t: Thresholds
 /** The reasons a summary (or a one-line rationale) names, in order. */
 export function summaryReasons(reasons: readonly Reason[]): Reason[] {
   return reasons.filter((x) => x.inSummary !== false);
+}
+
+/**
+ * The summary's reasons in its words, for a text without a card (the RiskAssessment rationale, the
+ * command line's table), with the assessment's own thresholds and ADC cut-off.
+ */
+export function summaryWords(
+  r: LevelReport,
+  patient: PatientContext = NO_PATIENT_CONTEXT,
+): string[] {
+  const a = r.assessment;
+  return summaryReasons(
+    reasonsOf(r, patient, { ...a.thresholds, adcCutoff: a.adcRule.cutoff }),
+  ).map((x) => x.short);
 }

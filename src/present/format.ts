@@ -2,10 +2,8 @@
 import {
   reachesBenign,
   reachesMalignant,
-  type Assessment,
   type Category,
   type EngineSettings,
-  type HeldByRule,
 } from '../engine/index.js';
 import { DISPLAYED_PROBABILITY_BOUNDS } from '../knowledge/index.js';
 
@@ -71,19 +69,6 @@ export function formatAdc(value: number, cutoff: number): string {
   if (value < 0.1) return value.toPrecision(2);
   const two = value.toFixed(2);
   return value !== cutoff && Number(two) === cutoff ? value.toFixed(3) : two;
-}
-
-const HELD_BY: Readonly<Record<HeldByRule, string>> = {
-  'constellation-rule': 'constellation rule',
-  'g4-safeguard': 'G4 safeguard',
-  'red-flag': 'red-flag rule',
-  'key-sign-agreement': 'key-sign agreement',
-  'reader-discordance': 'reader discordance',
-};
-
-/** "constellation rule and red-flag rule" when rules held the category back, else undefined. */
-export function heldBackText(a: Assessment): string | undefined {
-  return a.limitedBy.length > 0 ? a.limitedBy.map((l) => HELD_BY[l]).join(' and ') : undefined;
 }
 
 /** "T12" stays "T12"; the level without a bodySite reads as such. */

@@ -70,3 +70,11 @@ export interface PatientContext {
   /** Levels with usable findings: the study enrolled single fractures only (a caveat when > 1). */
   readonly assessedLevels: number;
 }
+
+/** A patient of whom nothing is known: no history, nothing ignored, no note. */
+export const NO_PATIENT_CONTEXT: PatientContext = Object.freeze({
+  cancerHistory: [],
+  ignored: [],
+  notes: [],
+  assessedLevels: 0,
+});

@@ -4,7 +4,7 @@
  */
 import { SNOMED, CANONICAL_BASE, VERTEBRAL_LEVEL_SYSTEM } from '../terminology/index.js';
 import { SOURCES } from '../knowledge/index.js';
-import { reasonsOf, summaryReasons } from './card-reasons.js';
+import { summaryWords } from './card-reasons.js';
 import { categoryLabel, formatProbability, levelLabel } from './format.js';
 import type { LevelReport, PatientContext } from './level-report.js';
 
@@ -32,14 +32,10 @@ function basisOf(r: LevelReport, cancerHistory: PatientContext['cancerHistory'])
  */
 function rationaleOf(r: LevelReport, patient: PatientContext | undefined): string {
   const a = r.assessment;
-  const reasons = summaryReasons(
-    reasonsOf(r, patient ?? NO_PATIENT, { ...a.thresholds, adcCutoff: a.adcRule.cutoff }),
-  ).map((x) => x.short);
+  const reasons = summaryWords(r, patient);
   const held = a.limitedBy.length > 0 ? `; held by: ${a.limitedBy.join(', ')}` : '';
   return `${levelLabel(r.level)}: ${categoryLabel(a.category)}, P(malignant) ${formatProbability(a.probabilityMalignant, a.thresholds)}${reasons.length > 0 ? `; ${reasons.join('; ')}` : ''}${held}; G4 safeguard ${a.safeguard.status}; missing key discriminators: ${a.missingKeyDiscriminators.join(', ') || 'none'}.`;
 }
-
-const NO_PATIENT: PatientContext = { cancerHistory: [], ignored: [], notes: [], assessedLevels: 0 };
 
 /**
  * One level as a RiskAssessment. `patient` (the assessment's PatientContext) adds the
